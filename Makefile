@@ -1,0 +1,31 @@
+# Two entry points for a fresh clone: `make run` and `make test`. Both create .venv and install
+# what they need first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint install bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python -m kubelite demo
+
+lint: install
+	$(BIN)/ruff check kubelite tests bench
+	$(BIN)/ruff format --check kubelite tests bench
+	$(BIN)/mypy --strict kubelite
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m bench $(NAME)

@@ -1,0 +1,1 @@
+"""Durable, watchable object storage: the `Storage` contract and its memory and SQLite backends."""
