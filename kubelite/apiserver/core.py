@@ -1,0 +1,77 @@
+"""State and small services shared by every request handler.
+
+`ServerCore` owns nothing but references: the storage, the kind registry, the clock and the
+settings. Handlers are plain functions over it (one module per verb), so the apiserver has no god
+class. Storage keys are `(qualified plural, namespace, name)`, e.g. `("deployments.apps", "default",
+"web")`; cluster-scoped kinds use namespace "". Every object a handler returns was decoded or built
+for that call alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubelite.api.errors import BadRequest, not_found
+from kubelite.api.meta import Object
+from kubelite.api.registry import Registry, ResourceInfo
+from kubelite.apiserver.codec import decode, encode
+from kubelite.apiserver.settings import APIServerSettings
+from kubelite.apiserver.strategy import Strategy, strategy_for
+from kubelite.clock import Clock
+from kubelite.store.interface import Key, Record, Render, Storage
+
+
+@dataclass(slots=True)
+class ServerCore:
+    storage: Storage
+    registry: Registry
+    clock: Clock
+    settings: APIServerSettings
+    cluster_ips_in_flight: set[str] = field(default_factory=set)
+    """clusterIPs handed to Services whose create is accepted but not yet committed."""
+
+    def key(self, info: ResourceInfo, namespace: str, name: str) -> Key:
+        return (info.qualified_plural, namespace if info.namespaced else "", name)
+
+    def strategy(self, info: ResourceInfo) -> Strategy:
+        return strategy_for(info)
+
+    def load(self, info: ResourceInfo, record: Record) -> Object:
+        return self.decode(info, record.value)
+
+    def decode(self, info: ResourceInfo, value: bytes) -> Object:
+        obj = decode(info.type, value)
+        assert isinstance(obj, Object)
+        return obj
+
+    def latest(self, info: ResourceInfo, namespace: str, name: str) -> tuple[Record, Object]:
+        """The newest accepted state (for read-modify-write), or 404."""
+        record = self.storage.latest(self.key(info, namespace, name))
+        if record is None:
+            raise not_found(info.group, info.plural, name)
+        return record, self.load(info, record)
+
+    def committed(self, info: ResourceInfo, namespace: str, name: str) -> Object:
+        """The durable state (for reads), or 404."""
+        record = self.storage.get(self.key(info, namespace, name))
+        if record is None:
+            raise not_found(info.group, info.plural, name)
+        return self.load(info, record)
+
+    def request_namespace(self, info: ResourceInfo, namespace: str | None) -> str:
+        """The namespace a request addresses: required for namespaced kinds, "" otherwise."""
+        if not info.namespaced:
+            return ""
+        if not namespace:
+            raise BadRequest(f"a namespace is required for {info.qualified_plural}")
+        return namespace
+
+
+def render(obj: Object) -> Render:
+    """A store render callback: stamp the revision as resourceVersion, then encode."""
+
+    def build(revision: int) -> bytes:
+        obj.metadata.resource_version = str(revision)
+        return encode(obj)
+
+    return build

@@ -1,0 +1,130 @@
+"""POST: create an object (API-1, API-3, API-4, API-5, API-10, API-11).
+
+Order of work: decode into a private typed copy → resolve the namespace → reset server-owned fields
+(uid, creationTimestamp, generation 1, no deletion fields; status discarded for workload kinds) →
+kind preparation → defaulting → admission → generateName → validation → namespace lifecycle →
+store. Everything up to the store runs without awaiting, so the checks and the write are atomic with
+respect to other requests. Any rejection leaves the store unchanged. The returned object is the
+stored one (with its resourceVersion) and belongs to the caller.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import msgspec
+
+from kubelite.api.defaults import apply_defaults
+from kubelite.api.errors import BadRequest, already_exists, invalid_error, required
+from kubelite.api.meta import Object
+from kubelite.api.registry import ResourceInfo
+from kubelite.api.validation import validate_create
+from kubelite.apiserver import admission, namespaces
+from kubelite.apiserver.codec import to_typed
+from kubelite.apiserver.context import RequestContext
+from kubelite.apiserver.core import ServerCore, render
+from kubelite.clock import rfc3339
+from kubelite.store.interface import KeyExistsError
+
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def decode_input(info: ResourceInfo, obj: object, ctx: RequestContext) -> Object:
+    warnings: list[str] = []
+    typed = to_typed(info.type, info.kind, info.group_version, obj, warnings, ctx.strict)
+    for warning in warnings:
+        ctx.warn(warning)
+    if typed.api_version and typed.api_version != info.group_version:
+        raise BadRequest(
+            f"the API version in the data ({typed.api_version}) does not match the expected API "
+            f"version ({info.group_version})"
+        )
+    typed.api_version = info.group_version
+    assert isinstance(typed, Object)
+    return typed
+
+
+def resolve_namespace(info: ResourceInfo, url_namespace: str, obj: Object) -> str:
+    """API-11: the body's namespace must agree with the request's (an empty one is filled in)."""
+    body = obj.metadata.namespace
+    if not info.namespaced:
+        obj.metadata.namespace = ""
+        return ""
+    if body and body != url_namespace:
+        raise BadRequest(
+            "the namespace of the provided object does not match the namespace sent on the request"
+        )
+    obj.metadata.namespace = url_namespace
+    return url_namespace
+
+
+def generate_name(prefix: str) -> str:
+    """API-5: at most 58 characters of the prefix, then 5 random characters."""
+    return prefix[:58] + "".join(random.choices(NAME_ALPHABET, k=5))
+
+
+async def create(
+    core: ServerCore, info: ResourceInfo, obj: object, namespace: str, ctx: RequestContext
+) -> Object:
+    new = decode_input(info, obj, ctx)
+    namespace = resolve_namespace(info, core.request_namespace(info, namespace), new)
+    if new.metadata.resource_version:
+        raise BadRequest("resourceVersion should not be set on objects to be created")
+    _reset_server_fields(core, info, new)
+    admission.prepare_create(core, info, new)
+    apply_defaults(new)
+    _assign_name(core, info, namespace, new)
+    errors = validate_create(new)
+    if errors:
+        raise invalid_error(info.group, info.kind, new.metadata.name, errors)
+    if info.namespaced:
+        namespaces.check_writable(core, namespace)
+    admission.admit_create(core, info, new)
+    try:
+        if ctx.dry_run:
+            return new
+        return await _store(core, info, namespace, new)
+    finally:
+        admission.release_in_flight(core, new)
+
+
+async def _store(core: ServerCore, info: ResourceInfo, namespace: str, new: Object) -> Object:
+    key = core.key(info, namespace, new.metadata.name)
+    try:
+        await core.storage.create(key, render(new))
+    except KeyExistsError:
+        raise already_exists(info.group, info.plural, new.metadata.name) from None
+    return new
+
+
+def _reset_server_fields(core: ServerCore, info: ResourceInfo, obj: Object) -> None:
+    """API-1/API-3/API-4: fields only the server sets, whatever the client sent."""
+    meta = obj.metadata
+    meta.uid = str(uuid.uuid4())
+    meta.creation_timestamp = rfc3339(core.clock.now())
+    meta.deletion_timestamp = None
+    meta.deletion_grace_period_seconds = None
+    strategy = core.strategy(info)
+    meta.generation = 1 if strategy.tracks_generation else 0
+    if strategy.reset_status_on_create:
+        _reset_status(obj)
+
+
+def _reset_status(obj: Object) -> None:
+    for field in msgspec.structs.fields(obj):
+        if field.name == "status" and field.default_factory is not msgspec.NODEFAULT:
+            obj.status = field.default_factory()  # type: ignore[attr-defined]  # checked by the loop
+
+
+def _assign_name(core: ServerCore, info: ResourceInfo, namespace: str, obj: Object) -> None:
+    meta = obj.metadata
+    if meta.name:
+        return
+    if not meta.generate_name:
+        err = required("metadata.name", "name or generateName is required")
+        raise invalid_error(info.group, info.kind, "", [err])
+    for _ in range(core.settings.generate_name_attempts):
+        meta.name = generate_name(meta.generate_name)
+        if core.storage.latest(core.key(info, namespace, meta.name)) is None:
+            return

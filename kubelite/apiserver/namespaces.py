@@ -1,0 +1,51 @@
+"""Namespace lifecycle rules at the API (API-11, GC-8).
+
+- A namespaced create needs its namespace to exist (404 otherwise) and not to be terminating (403,
+  "unable to create new content in namespace X because it is being terminated").
+- `default`, `kube-system`, `kube-public` and `kube-node-lease` always exist: `ensure_builtin` creates
+  any that are missing when the apiserver starts, and deleting them is forbidden.
+- Deleting a namespace marks it `Terminating`; the namespace controller empties it and then removes
+  its `kubernetes` finalizer, after which it disappears.
+"""
+
+from __future__ import annotations
+
+from kubelite.api.core import Namespace
+from kubelite.api.errors import Forbidden, not_found
+from kubelite.api.meta import ObjectMeta, StatusDetails
+from kubelite.api.registry import ResourceInfo
+from kubelite.apiserver.core import ServerCore
+
+BUILTIN = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+def namespace_info(core: ServerCore) -> ResourceInfo:
+    return core.registry.by_type(Namespace)
+
+
+def check_writable(core: ServerCore, namespace: str) -> None:
+    """Raise unless new objects may be created in `namespace`."""
+    info = namespace_info(core)
+    record = core.storage.latest(core.key(info, "", namespace))
+    if record is None:
+        raise not_found("", "namespaces", namespace)
+    ns = core.load(info, record)
+    assert isinstance(ns, Namespace)
+    if ns.metadata.deletion_timestamp is not None or ns.status.phase == "Terminating":
+        raise Forbidden(
+            f"unable to create new content in namespace {namespace} because it is being terminated",
+            details=StatusDetails(name=namespace, kind="namespaces"),
+            reason="Forbidden",
+        )
+
+
+def check_deletable(name: str) -> None:
+    if name in BUILTIN:
+        raise Forbidden(
+            f'namespaces "{name}" is forbidden: this namespace may not be deleted',
+            details=StatusDetails(name=name, kind="namespaces"),
+        )
+
+
+def builtin_namespaces() -> list[Namespace]:
+    return [Namespace(metadata=ObjectMeta(name=name)) for name in BUILTIN]

@@ -1,0 +1,20 @@
+"""Settings of the apiserver layer. Every field has a default that matches Kubernetes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class APIServerSettings:
+    service_cidr: str = "10.96.0.0/12"
+    """Range that Service clusterIPs are allocated from (the first address is never handed out)."""
+
+    default_grace_period_seconds: int = 30
+    """Pod grace period when neither the DELETE nor the pod spec names one (KUB-12)."""
+
+    generate_name_attempts: int = 8
+    """How often a create with `generateName` retries a name that already exists."""
+
+    max_annotation_bytes: int = 262_144
+    """Upper bound on all annotations of one object together (API-7)."""

@@ -1,0 +1,1 @@
+"""`python -m kubelite`: argument parsing and settings; each subcommand lives in its own module."""

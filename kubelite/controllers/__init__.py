@@ -1,0 +1,3 @@
+"""The reconcile contract, the controller runner and the built-in controllers.
+
+Built in later issues; nothing here yet."""
