@@ -1,3 +1,30 @@
-"""Shared informers: reflector (list + watch + resume + relist on 410), indexed cache, listers.
+"""Shared informers: a reflector (list, watch, resume, relist on 410 with tombstones) per kind feeding
+an indexed read-only cache, listers over it, and handlers that enqueue work. See each module's
+contract; `SharedInformerFactory` is the entry point."""
 
-Built in the informers issue; nothing here yet."""
+from kubelite.informers.backoff import Backoff, BackoffSettings
+from kubelite.informers.cache import NAMESPACE_INDEX, Indexer, object_key, split_key
+from kubelite.informers.factory import SharedInformerFactory
+from kubelite.informers.handlers import DeletedFinalStateUnknown, EventHandlers, unwrap
+from kubelite.informers.informer import CacheMutationError, InformerHealth, SharedInformer
+from kubelite.informers.lister import Lister
+from kubelite.informers.reflector import Reflector, ReflectorState
+
+__all__ = [
+    "NAMESPACE_INDEX",
+    "Backoff",
+    "BackoffSettings",
+    "CacheMutationError",
+    "DeletedFinalStateUnknown",
+    "EventHandlers",
+    "Indexer",
+    "InformerHealth",
+    "Lister",
+    "Reflector",
+    "ReflectorState",
+    "SharedInformer",
+    "SharedInformerFactory",
+    "object_key",
+    "split_key",
+    "unwrap",
+]

@@ -1,0 +1,120 @@
+"""The indexed, thread-free object cache behind an informer (client-go's Indexer, H6).
+
+Keys are `namespace/name`, or `name` for cluster-scoped objects. Besides the key map, the cache keeps
+named indices: an index function maps an object to zero or more index values, and `by_index(name,
+value)` returns the objects carrying that value. The `namespace` index always exists; controllers
+add their own (pods by node, objects by owner uid) with `add_indexers`, which also works after
+objects are present.
+
+Ownership: the cache holds the objects it was given and hands out those same objects. They are
+shared and read-only by contract; `MutationDetector` (enabled in tests) fails loudly if anyone
+mutates one. Everything here is synchronous and runs on the event loop; nothing blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
+
+from kubelite.api.meta import Object
+
+T = TypeVar("T", bound=Object)
+
+IndexFunc = Callable[[T], Iterable[str]]
+NAMESPACE_INDEX = "namespace"
+
+
+def object_key(obj: Object) -> str:
+    meta = obj.metadata
+    return f"{meta.namespace}/{meta.name}" if meta.namespace else meta.name
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """`(namespace, name)` for a cache key."""
+    namespace, _, name = key.rpartition("/")
+    return namespace, name
+
+
+def namespace_index(obj: Object) -> list[str]:
+    return [obj.metadata.namespace]
+
+
+class Indexer(Generic[T]):
+    """A key → object map with named secondary indices."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, T] = {}
+        self._funcs: dict[str, IndexFunc[T]] = {NAMESPACE_INDEX: namespace_index}
+        self._indices: dict[str, dict[str, set[str]]] = {NAMESPACE_INDEX: {}}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
+    def get(self, key: str) -> T | None:
+        return self._items.get(key)
+
+    def list_keys(self) -> list[str]:
+        return list(self._items)
+
+    def values(self) -> list[T]:
+        return list(self._items.values())
+
+    def add_indexers(self, indexers: dict[str, IndexFunc[T]]) -> None:
+        for name, func in indexers.items():
+            if name in self._funcs:
+                raise ValueError(f"indexer {name!r} already exists")
+            self._funcs[name] = func
+            self._indices[name] = {}
+            for key, obj in self._items.items():
+                self._index_one(name, key, obj)
+
+    def put(self, obj: T) -> T | None:
+        """Store `obj` under its key; returns the object it replaced, if any."""
+        key = object_key(obj)
+        old = self._items.get(key)
+        if old is not None:
+            self._unindex(key, old)
+        self._items[key] = obj
+        for name in self._funcs:
+            self._index_one(name, key, obj)
+        return old
+
+    def remove(self, key: str) -> T | None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._unindex(key, old)
+        return old
+
+    def by_index(self, name: str, value: str) -> list[T]:
+        keys = self._index(name).get(value, ())
+        return [self._items[key] for key in sorted(keys)]
+
+    def index_keys(self, name: str, value: str) -> list[str]:
+        return sorted(self._index(name).get(value, ()))
+
+    def index_values(self, name: str) -> list[str]:
+        return sorted(self._index(name))
+
+    def _index(self, name: str) -> dict[str, set[str]]:
+        try:
+            return self._indices[name]
+        except KeyError:
+            raise KeyError(f"no indexer named {name!r}") from None
+
+    def _index_one(self, name: str, key: str, obj: T) -> None:
+        index = self._indices[name]
+        for value in self._funcs[name](obj):
+            index.setdefault(value, set()).add(key)
+
+    def _unindex(self, key: str, obj: T) -> None:
+        for name, func in self._funcs.items():
+            index = self._indices[name]
+            for value in func(obj):
+                keys = index.get(value)
+                if keys is not None:
+                    keys.discard(key)
+                    if not keys:
+                        del index[value]
