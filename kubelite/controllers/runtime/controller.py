@@ -1,0 +1,159 @@
+"""A controller: a rate-limited workqueue of `Request`s drained by N workers running a reconciler.
+
+Contract:
+- Keys come from informer handlers (`watches`), never from the reconciler's own calls; a key is
+  reconciled by at most one worker at a time (the queue guarantees it) and re-run once if it was
+  added again meanwhile.
+- Results map to the queue as controller-runtime does (see `reconcile`): success → forget;
+  requeue_after → forget + add_after; requeue or error → add_rate_limited; TerminalError → forget.
+- Each reconcile runs with structlog context `controller`, `key` and a fresh `reconcile_id`.
+- Workers are supervised: a worker whose loop fails outside a reconcile is logged and restarted
+  after a backoff; an exception inside a reconcile is an ordinary error result. Cancellation ends
+  every worker; the queue is shut down on exit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+import anyio
+import structlog
+
+from kubelite.clock import Clock
+from kubelite.controllers.runtime.metrics import ControllerMetrics
+from kubelite.controllers.runtime.reconcile import Reconciler, Request, Result, TerminalError
+from kubelite.informers.backoff import Backoff
+
+log = structlog.get_logger("kubelite.controllers")
+
+
+class RequestQueue(Protocol):
+    """The rate-limiting workqueue operations a controller uses."""
+
+    def add(self, item: Request) -> None: ...
+
+    def add_after(self, item: Request, delay: float) -> None: ...
+
+    def add_rate_limited(self, item: Request) -> None: ...
+
+    def forget(self, item: Request) -> None: ...
+
+    def done(self, item: Request) -> None: ...
+
+    def shut_down(self) -> None: ...
+
+    async def get(self) -> tuple[Request | None, bool]: ...
+
+
+@dataclass(slots=True)
+class ControllerOptions:
+    workers: int = 1
+    """MaxConcurrentReconciles (C5 default 1)."""
+
+
+class Controller:
+    def __init__(
+        self,
+        name: str,
+        reconciler: Reconciler,
+        queue: RequestQueue,
+        *,
+        clock: Clock,
+        options: ControllerOptions | None = None,
+        metrics: ControllerMetrics | None = None,
+    ) -> None:
+        self.name = name
+        self.reconciler = reconciler
+        self.queue = queue
+        self.options = options or ControllerOptions()
+        self._clock = clock
+        self._metrics = metrics
+        if metrics is not None:
+            metrics.register_controller(name, self.options.workers)
+
+    def enqueue(self, request: Request) -> None:
+        self.queue.add(request)
+
+    async def run(self) -> None:
+        try:
+            async with anyio.create_task_group() as tg:
+                for index in range(self.options.workers):
+                    tg.start_soon(self._supervised_worker, name=f"{self.name}-worker-{index}")
+        finally:
+            self.queue.shut_down()
+
+    async def _supervised_worker(self) -> None:
+        backoff = Backoff(self._clock)
+        while True:
+            try:
+                await self._worker()
+                return
+            except Exception:
+                delay = backoff.next_delay()
+                log.exception("controller_worker_crashed", controller=self.name, restart_in=delay)
+                await self._clock.sleep(delay)
+
+    async def _worker(self) -> None:
+        while True:
+            request, shutdown = await self.queue.get()
+            if shutdown or request is None:
+                return
+            try:
+                await self.process(request)
+            finally:
+                self.queue.done(request)
+
+    async def process(self, request: Request) -> None:
+        """Reconcile one key and feed the outcome back to the queue."""
+        started = self._clock.monotonic()
+        bound = structlog.contextvars.bound_contextvars(
+            controller=self.name, key=str(request), reconcile_id=str(uuid.uuid4())
+        )
+        with bound:
+            outcome = await self._reconcile(request)
+        self._settle(request, outcome)
+        if self._metrics is not None:
+            self._metrics.reconcile_time.labels(self.name).observe(self._clock.monotonic() - started)
+            self._metrics.reconcile_total.labels(self.name, _label(outcome)).inc()
+
+    async def _reconcile(self, request: Request) -> Result | Exception:
+        if self._metrics is not None:
+            self._metrics.active_workers.labels(self.name).inc()
+        try:
+            return await self.reconciler.reconcile(request) or Result()
+        except TerminalError as err:
+            log.error("reconcile_terminal_error", error=str(err))
+            return err
+        except Exception as err:
+            log.warning("reconcile_error", error=f"{type(err).__name__}: {err}")
+            return err
+        finally:
+            if self._metrics is not None:
+                self._metrics.active_workers.labels(self.name).dec()
+
+    def _settle(self, request: Request, outcome: Result | Exception) -> None:
+        if isinstance(outcome, TerminalError):
+            self.queue.forget(request)
+            if self._metrics is not None:
+                self._metrics.terminal_errors.labels(self.name).inc()
+        elif isinstance(outcome, Exception):
+            self.queue.add_rate_limited(request)
+            if self._metrics is not None:
+                self._metrics.reconcile_errors.labels(self.name).inc()
+        elif outcome.requeue_after > 0:
+            self.queue.forget(request)
+            self.queue.add_after(request, outcome.requeue_after)
+        elif outcome.requeue:
+            self.queue.add_rate_limited(request)
+        else:
+            self.queue.forget(request)
+
+
+def _label(outcome: Result | Exception) -> str:
+    if isinstance(outcome, Exception):
+        return "error"
+    if outcome.requeue_after > 0:
+        return "requeue_after"
+    return "requeue" if outcome.requeue else "success"
