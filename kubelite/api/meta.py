@@ -104,8 +104,8 @@ class Condition(Base):
     status: str
     observed_generation: int = 0
     last_transition_time: str | None = None
-    reason: str = ""
-    message: str = ""
+    reason: str = msgspec.field(default_factory=str)
+    message: str = msgspec.field(default_factory=str)
 
 
 class StatusCause(Base):

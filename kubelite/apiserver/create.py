@@ -73,8 +73,8 @@ async def create(
         raise BadRequest("resourceVersion should not be set on objects to be created")
     _reset_server_fields(core, info, new)
     admission.prepare_create(core, info, new)
-    apply_defaults(new)
     _assign_name(core, info, namespace, new)
+    apply_defaults(new, creating=True)
     errors = validate_create(new)
     if errors:
         raise invalid_error(info.group, info.kind, new.metadata.name, errors)

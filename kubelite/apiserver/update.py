@@ -84,7 +84,7 @@ async def commit_update(
     if sent and sent != str(record.revision):
         raise conflict(info.group, info.plural, old.metadata.name, STALE_OBJECT)
     strategy = core.strategy(info)
-    apply_defaults(new)
+    apply_defaults(new, creating=False)
     result = _merge(strategy, old, new, subresource)
     errors = validate_update(result, old)
     if errors:
