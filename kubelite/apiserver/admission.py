@@ -26,6 +26,13 @@ def prepare_create(core: ServerCore, info: ResourceInfo, obj: Object) -> None:
         obj.status.phase = "Active"
 
 
+def prepare_update(old: Object, new: Object) -> None:
+    """Fields a client may leave out of a replace and the server carries over."""
+    if isinstance(old, Service) and isinstance(new, Service) and not new.spec.cluster_ip:
+        new.spec.cluster_ip = old.spec.cluster_ip
+        new.spec.cluster_ips = list(old.spec.cluster_ips)
+
+
 def admit_create(core: ServerCore, info: ResourceInfo, obj: Object) -> None:
     """Admission that needs the rest of the cluster (runs after defaulting)."""
     if isinstance(obj, Service):

@@ -21,6 +21,7 @@ from kubelite.api.errors import STALE_OBJECT, BadRequest, conflict, invalid_erro
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
 from kubelite.api.validation import validate_update
+from kubelite.apiserver import admission
 from kubelite.apiserver.codec import encode, to_builtins
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore, render
@@ -125,6 +126,7 @@ def _merge(strategy: Strategy, old: Object, new: Object, subresource: str) -> Ob
     elif subresource:
         raise BadRequest(f"subresource {subresource!r} does not accept updates")
     else:
+        admission.prepare_update(old, new)
         _main_write(strategy, old, new)
     _keep_server_metadata(old, new)
     return new

@@ -1,0 +1,180 @@
+"""Validation of batch/v1 Jobs (JOB-1, JOB-6).
+
+Create: a DNS-1123 subdomain name of at most 63 characters (it becomes a label value on the pods);
+`parallelism`, `completions`, `activeDeadlineSeconds`, `backoffLimit`, `ttlSecondsAfterFinished`,
+`backoffLimitPerIndex`, `maxFailedIndexes` ≥ 0; `completionMode` NonIndexed or Indexed, Indexed
+needing `completions` (≤ 100000, and `parallelism` ≤ 100000) and a name that still makes DNS
+labels as `<name>-<index>`; per-index fields only in Indexed mode; a template whose
+`restartPolicy` is `OnFailure` or `Never` (`Never` with a pod failure policy); a required, valid
+selector that matches the template labels (defaulting generates it from the uid).
+
+Update: `selector`, `completionMode`, `podFailurePolicy`, `backoffLimitPerIndex`, `managedBy` and
+`template` are immutable (`field is immutable`); while a Job is suspended and has never started,
+the template's labels, annotations, node selector, tolerations, node affinity and scheduling gates
+may change. `completions` is immutable except for Indexed Jobs scaled together with `parallelism`.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from kubelite.api.batch.job import Job, JobSpec
+from kubelite.api.core.pod import PodTemplateSpec
+from kubelite.api.core.scheduling import Affinity
+from kubelite.api.errors import FieldError, invalid, not_supported, required
+from kubelite.api.validation import names
+from kubelite.api.validation.fields import immutable, nonnegative, shown
+from kubelite.api.validation.objectmeta import validate_object_meta
+from kubelite.api.validation.podspec import validate_pod_template
+from kubelite.api.validation.selectors import MISMATCH, selector_matches, validate_label_selector
+
+MAX_INDEXED = 100_000
+COMPLETION_MODES = ("NonIndexed", "Indexed")
+
+
+def validate_job(job: Job) -> list[FieldError]:
+    meta, spec = job.metadata, job.spec
+    errors = validate_object_meta(meta, namespaced=True, name_fn=names.subdomain_name)
+    if len(meta.name) > names.DNS1123_LABEL_MAX:
+        errors.append(invalid(meta.name, "metadata.name", names.max_len_error(names.DNS1123_LABEL_MAX)))
+    errors += _spec(spec)
+    errors += _selector(spec)
+    if spec.completion_mode == "Indexed" and spec.completions and meta.name:
+        hostname = f"{meta.name}-{spec.completions - 1}"
+        if names.is_dns1123_label(hostname):
+            detail = f"will not able to create pod with invalid DNS label: {hostname}"
+            errors.append(invalid(meta.name, "metadata.name", detail))
+    return errors
+
+
+def _spec(spec: JobSpec) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for field, value in (
+        ("parallelism", spec.parallelism),
+        ("completions", spec.completions),
+        ("activeDeadlineSeconds", spec.active_deadline_seconds),
+        ("backoffLimit", spec.backoff_limit),
+        ("ttlSecondsAfterFinished", spec.ttl_seconds_after_finished),
+        ("backoffLimitPerIndex", spec.backoff_limit_per_index),
+        ("maxFailedIndexes", spec.max_failed_indexes),
+    ):
+        errors += nonnegative(value, f"spec.{field}")
+    if spec.max_failed_indexes is not None and spec.backoff_limit_per_index is None:
+        errors.append(required("spec.backoffLimitPerIndex", "when maxFailedIndexes is specified"))
+    errors += _completion_mode(spec)
+    errors += _replacement_policy(spec)
+    errors += validate_pod_template(spec.template, "spec.template")
+    return errors + _restart_policy(spec)
+
+
+def _completion_mode(spec: JobSpec) -> list[FieldError]:
+    mode = spec.completion_mode
+    if mode is not None and mode not in COMPLETION_MODES:
+        return [not_supported(mode, "spec.completionMode", COMPLETION_MODES)]
+    if mode != "Indexed":
+        return [
+            invalid(value, f"spec.{field}", "requires indexed completion mode")
+            for field, value in (
+                ("backoffLimitPerIndex", spec.backoff_limit_per_index),
+                ("maxFailedIndexes", spec.max_failed_indexes),
+            )
+            if value is not None
+        ]
+    errors: list[FieldError] = []
+    if spec.completions is None:
+        errors.append(required("spec.completions", "when completion mode is Indexed"))
+    detail = f"must be less than or equal to {MAX_INDEXED} when completion mode is Indexed"
+    for field, value in (("completions", spec.completions), ("parallelism", spec.parallelism)):
+        if value is not None and value > MAX_INDEXED:
+            errors.append(invalid(value, f"spec.{field}", detail))
+    return errors
+
+
+def _replacement_policy(spec: JobSpec) -> list[FieldError]:
+    policy = spec.pod_replacement_policy
+    if policy is None:
+        return []
+    allowed = ("Failed",) if spec.pod_failure_policy is not None else ("Failed", "TerminatingOrFailed")
+    return [] if policy in allowed else [not_supported(policy, "spec.podReplacementPolicy", allowed)]
+
+
+def _restart_policy(spec: JobSpec) -> list[FieldError]:
+    path = "spec.template.spec.restartPolicy"
+    policy = spec.template.spec.restart_policy
+    if policy in ("", "Always"):
+        return [required(path, 'valid values: "OnFailure", "Never"')]
+    if policy not in ("OnFailure", "Never"):
+        return [not_supported(policy, path, ("OnFailure", "Never"))]
+    if spec.pod_failure_policy is not None and policy != "Never":
+        return [invalid(policy, path, 'only "Never" is supported when podFailurePolicy is specified')]
+    return []
+
+
+def _selector(spec: JobSpec) -> list[FieldError]:
+    if spec.selector is None:
+        errors = [required("spec.selector")]
+    else:
+        errors = validate_label_selector(spec.selector, "spec.selector")
+        if errors:
+            return errors
+    labels = spec.template.metadata.labels
+    if not selector_matches(spec.selector, labels):
+        errors.append(invalid(shown(labels), "spec.template.metadata.labels", MISMATCH))
+    return errors
+
+
+def validate_job_update(new: Job, old: Job) -> list[FieldError]:
+    spec, before = new.spec, old.spec
+    errors = _completions_update(spec, before)
+    errors += immutable(spec.selector, before.selector, "spec.selector")
+    errors += _template_update(new, old)
+    for field, value, old_value in (
+        ("completionMode", spec.completion_mode, before.completion_mode),
+        ("podFailurePolicy", spec.pod_failure_policy, before.pod_failure_policy),
+        ("backoffLimitPerIndex", spec.backoff_limit_per_index, before.backoff_limit_per_index),
+        ("managedBy", spec.managed_by, before.managed_by),
+    ):
+        errors += immutable(value, old_value, f"spec.{field}")
+    return errors
+
+
+def _completions_update(spec: JobSpec, before: JobSpec) -> list[FieldError]:
+    if spec.completion_mode != "Indexed" or spec.completions is None:
+        return immutable(spec.completions, before.completions, "spec.completions")
+    if spec.completions == before.completions or spec.completions == spec.parallelism:
+        return []
+    return [
+        invalid(spec.completions, "spec.completions", "can only be modified in tandem with spec.parallelism")
+    ]
+
+
+def _template_update(new: Job, old: Job) -> list[FieldError]:
+    template, before = new.spec.template, old.spec.template
+    if old.spec.suspend and old.status.start_time is None:
+        before = _with_scheduling_of(before, template)
+    if template == before:
+        return []
+    return immutable(template, before, "spec.template")
+
+
+def _with_scheduling_of(old: PodTemplateSpec, new: PodTemplateSpec) -> PodTemplateSpec:
+    """`old` with the parts a suspended, never-started Job may change taken from `new`."""
+    spec = msgspec.structs.replace(
+        old.spec,
+        affinity=_node_affinity_of(old.spec.affinity, new.spec.affinity),
+        node_selector=new.spec.node_selector,
+        tolerations=new.spec.tolerations,
+        scheduling_gates=new.spec.scheduling_gates,
+    )
+    metadata = msgspec.structs.replace(
+        old.metadata, labels=new.metadata.labels, annotations=new.metadata.annotations
+    )
+    return msgspec.structs.replace(old, metadata=metadata, spec=spec)
+
+
+def _node_affinity_of(old: Affinity | None, new: Affinity | None) -> Affinity | None:
+    node_affinity = new.node_affinity if new is not None else None
+    if old is None:
+        return Affinity(node_affinity=node_affinity) if node_affinity is not None else None
+    merged = msgspec.structs.replace(old, node_affinity=node_affinity)
+    return None if merged == Affinity() and new is None else merged

@@ -1,0 +1,249 @@
+"""JOB-1 and JOB-6: Job names, counts, completion modes, restart policy, selector; update immutability."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from kubelite.api.batch import Job, JobSpec
+from kubelite.api.batch.job import (
+    PodFailurePolicy,
+    PodFailurePolicyOnExitCodesRequirement,
+    PodFailurePolicyRule,
+)
+from kubelite.api.core import Container, PodSpec, PodTemplateSpec
+from kubelite.api.meta import LabelSelector, ObjectMeta
+from kubelite.api.validation import validate_create, validate_update
+
+UID_LABEL = {"batch.kubernetes.io/controller-uid": "u1"}
+MISMATCH = "`selector` does not match template `labels`"
+
+
+def template(**spec: object) -> PodTemplateSpec:
+    fields: dict[str, object] = {
+        "containers": [Container(name="work", image="busybox:1.36")],
+        "restart_policy": "Never",
+    }
+    fields.update(spec)
+    return PodTemplateSpec(metadata=ObjectMeta(labels=dict(UID_LABEL)), spec=PodSpec(**fields))  # type: ignore[arg-type]  # fields are PodSpec's
+
+
+def job(name: str = "pi", **spec: object) -> Job:
+    """A Job as it looks after defaulting and selector generation (JOB-1)."""
+    fields: dict[str, object] = {
+        "parallelism": 1,
+        "completions": 1,
+        "backoff_limit": 6,
+        "completion_mode": "NonIndexed",
+        "selector": LabelSelector(match_labels=dict(UID_LABEL)),
+        "template": template(),
+    }
+    fields.update(spec)
+    meta = ObjectMeta(name=name, namespace="default", uid="u1", creation_timestamp="2024-01-01T00:00:00Z")
+    return Job(metadata=meta, spec=JobSpec(**fields))  # type: ignore[arg-type]  # fields are JobSpec's
+
+
+def errors_of(obj: Job) -> list[str]:
+    return [str(e) for e in validate_create(obj)]
+
+
+def test_defaulted_jobs_are_accepted() -> None:
+    assert errors_of(job()) == []
+    assert errors_of(job(template=template(restart_policy="OnFailure"), completions=None)) == []
+    assert errors_of(job(completion_mode="Indexed", completions=100000, parallelism=100000)) == []
+    assert errors_of(job("x" * 63)) == []
+
+
+LONG = "x" * 64
+INDEXED_NAME = "a" * 60
+CASES: list[tuple[str, str, dict[str, object], list[str]]] = [
+    (
+        "job1-restart-always",
+        "pi",
+        {"template": template(restart_policy="Always")},
+        ['spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"'],
+    ),
+    (
+        "job1-restart-unknown",
+        "pi",
+        {"template": template(restart_policy="Sometimes")},
+        [
+            'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
+            'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "OnFailure", "Never"',
+        ],
+    ),
+    (
+        "job1-name-too-long",
+        LONG,
+        {},
+        [f'metadata.name: Invalid value: "{LONG}": must be no more than 63 characters'],
+    ),
+    (
+        "job1-negative-parallelism",
+        "pi",
+        {"parallelism": -1},
+        ["spec.parallelism: Invalid value: -1: must be greater than or equal to 0"],
+    ),
+    (
+        "job1-negative-completions",
+        "pi",
+        {"completions": -1},
+        ["spec.completions: Invalid value: -1: must be greater than or equal to 0"],
+    ),
+    (
+        "job1-negative-backoff",
+        "pi",
+        {"backoff_limit": -1},
+        ["spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0"],
+    ),
+    (
+        "job1-negative-deadline",
+        "pi",
+        {"active_deadline_seconds": -5},
+        ["spec.activeDeadlineSeconds: Invalid value: -5: must be greater than or equal to 0"],
+    ),
+    (
+        "job6-indexed-completions-limit",
+        "pi",
+        {"completion_mode": "Indexed", "completions": 100001},
+        [
+            "spec.completions: Invalid value: 100001: must be less than or equal to 100000 when completion mode is Indexed"
+        ],
+    ),
+    (
+        "job6-indexed-parallelism-limit",
+        "pi",
+        {"completion_mode": "Indexed", "parallelism": 100001, "completions": 5},
+        [
+            "spec.parallelism: Invalid value: 100001: must be less than or equal to 100000 when completion mode is Indexed"
+        ],
+    ),
+    (
+        "job6-indexed-needs-completions",
+        "pi",
+        {"completion_mode": "Indexed", "completions": None},
+        ["spec.completions: Required value: when completion mode is Indexed"],
+    ),
+    (
+        "job6-indexed-hostnames",
+        INDEXED_NAME,
+        {"completion_mode": "Indexed", "completions": 1000},
+        [
+            f'metadata.name: Invalid value: "{INDEXED_NAME}": will not able to create pod with invalid DNS label: {INDEXED_NAME}-999'
+        ],
+    ),
+    (
+        "completion-mode",
+        "pi",
+        {"completion_mode": "Sometimes"},
+        ['spec.completionMode: Unsupported value: "Sometimes": supported values: "NonIndexed", "Indexed"'],
+    ),
+    (
+        "per-index-needs-indexed",
+        "pi",
+        {"backoff_limit_per_index": 1},
+        ["spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode"],
+    ),
+    (
+        "job1-selector-required",
+        "pi",
+        {"selector": None},
+        [
+            "spec.selector: Required value",
+            f'spec.template.metadata.labels: Invalid value: {{"batch.kubernetes.io/controller-uid":"u1"}}: {MISMATCH}',
+        ],
+    ),
+    (
+        "job1-selector-mismatch",
+        "pi",
+        {"selector": LabelSelector(match_labels={"job": "other"})},
+        [
+            f'spec.template.metadata.labels: Invalid value: {{"batch.kubernetes.io/controller-uid":"u1"}}: {MISMATCH}'
+        ],
+    ),
+    (
+        "pod-failure-policy-needs-never",
+        "pi",
+        {
+            "template": template(restart_policy="OnFailure"),
+            "pod_failure_policy": PodFailurePolicy(
+                rules=[
+                    PodFailurePolicyRule(
+                        action="FailJob",
+                        on_exit_codes=PodFailurePolicyOnExitCodesRequirement(operator="In", values=[1]),
+                    )
+                ]
+            ),
+        },
+        [
+            'spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified'
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_job_rejections(name: str, spec: dict[str, object], expected: list[str]) -> None:
+    assert errors_of(job(name, **spec)) == expected
+
+
+def update_errors(new: Job, old: Job) -> list[str]:
+    return [str(e) for e in validate_update(new, old)]
+
+
+def test_job1_mutable_fields() -> None:
+    old = job()
+    assert update_errors(job(parallelism=3, active_deadline_seconds=60, backoff_limit=2), old) == []
+
+
+def test_job1_selector_and_completions_are_immutable() -> None:
+    old = job()
+    selector = LabelSelector(match_labels={**UID_LABEL, "x": "y"})
+    relabelled = template()
+    relabelled.metadata.labels["x"] = "y"
+    assert update_errors(job(selector=selector, template=relabelled), old) == [
+        'spec.selector: Invalid value: {"matchLabels":{"batch.kubernetes.io/controller-uid":"u1","x":"y"}}: field is immutable',
+        'spec.template: Invalid value: {"metadata":{"labels":{"batch.kubernetes.io/controller-uid":"u1","x":"y"}},'
+        '"spec":{"containers":[{"name":"work","image":"busybox:1.36","resources":{}}],"restartPolicy":"Never"}}: '
+        "field is immutable",
+    ]
+    assert update_errors(job(completions=5), old) == [
+        "spec.completions: Invalid value: 5: field is immutable"
+    ]
+
+
+def test_job1_template_is_immutable() -> None:
+    old = job()
+    (error,) = update_errors(
+        job(template=template(containers=[Container(name="work", image="busybox:2")])), old
+    )
+    assert error.startswith('spec.template: Invalid value: {"metadata":{"labels":')
+    assert error.endswith(
+        '"image":"busybox:2","resources":{}}],"restartPolicy":"Never"}}: field is immutable'
+    )
+
+
+def test_suspended_unstarted_job_may_change_scheduling_of_its_template() -> None:
+    old = job(suspend=True)
+    retargeted = template(node_selector={"disk": "ssd"})
+    retargeted.metadata.labels["extra"] = "label"
+    assert update_errors(job(suspend=True, template=retargeted), old) == []
+    started = msgspec.structs.replace(
+        old, status=msgspec.structs.replace(old.status, start_time="2024-01-01T00:00:01Z")
+    )
+    assert [e.field for e in validate_update(job(suspend=True, template=retargeted), started)] == [
+        "spec.template"
+    ]
+    new_image = template(containers=[Container(name="work", image="other")])
+    assert [e.field for e in validate_update(job(suspend=True, template=new_image), old)] == ["spec.template"]
+
+
+def test_indexed_job_scales_completions_with_parallelism() -> None:
+    old = job(completion_mode="Indexed", completions=3, parallelism=3)
+    assert update_errors(job(completion_mode="Indexed", completions=5, parallelism=5), old) == []
+    assert update_errors(job(completion_mode="Indexed", completions=5, parallelism=3), old) == [
+        "spec.completions: Invalid value: 5: can only be modified in tandem with spec.parallelism"
+    ]
+    assert update_errors(job(completion_mode="NonIndexed", completions=3, parallelism=3), old) == [
+        'spec.completionMode: Invalid value: "NonIndexed": field is immutable'
+    ]
