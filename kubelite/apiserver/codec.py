@@ -74,10 +74,10 @@ def to_typed(cls: type[T], kind: str, version: str, obj: object, warnings: list[
 
 
 def unknown_fields(data: Mapping[str, Any], cls: type[msgspec.Struct]) -> list[str]:
-    """Dotted paths of keys in `data` that `cls` has no field for (like Kubernetes' warnings)."""
+    """Sorted dotted paths of keys in `data` that `cls` has no field for (Kubernetes' warnings)."""
     found: list[str] = []
     _walk(data, mi.type_info(cls), "", found)
-    return found
+    return sorted(found)
 
 
 def _walk(data: Any, info: mi.Type, path: str, found: list[str]) -> None:

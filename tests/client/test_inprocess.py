@@ -40,7 +40,7 @@ def _deployment() -> Deployment:
     )
 
 
-def test_in_process_client_satisfies_the_protocol(client: InProcessClient) -> None:
+async def test_in_process_client_satisfies_the_protocol(client: InProcessClient) -> None:
     typed: Client = client
     assert typed is client
 
