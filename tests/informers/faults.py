@@ -32,6 +32,8 @@ class FaultPlan:
     """Probability that opening a watch raises a 500."""
     list_error: float = 0.0
     """Probability that a list raises a 500."""
+    forced_drops: int = 0
+    """The first N watches always drop after 0–5 events, so every run sees faults."""
 
 
 class _CutWatch(Generic[T]):
@@ -90,7 +92,8 @@ class FaultyClient:
             self.faults += 1
             raise InternalError("injected watch failure")
         expire = self.rng.random() < self.plan.expire
-        budget = self.rng.randint(0, 5) if self.rng.random() < self.plan.drop else None
+        forced = self.watches <= self.plan.forced_drops
+        budget = self.rng.randint(0, 5) if forced or self.rng.random() < self.plan.drop else None
         if expire or budget is not None:
             self.faults += 1
         return _CutWatch(self.inner.watch(kind, namespace, **kw), budget, expire)

@@ -138,7 +138,7 @@ async def test_cache_converges_to_the_store_under_watch_faults(seed: int) -> Non
     no watch stays dead."""
     async with _server(history=20) as server:
         clock = FakeClock()
-        plan = FaultPlan(drop=0.3, expire=0.15, error=0.1, list_error=0.1)
+        plan = FaultPlan(drop=0.3, expire=0.15, error=0.1, list_error=0.1, forced_drops=3)
         client = FaultyClient(InProcessClient(server), plan, seed)
         settings = BackoffSettings(jitter=0.0)
         factory = SharedInformerFactory(client, clock=clock, backoff=settings, detect_mutation=True)  # type: ignore[arg-type]
