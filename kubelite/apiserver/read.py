@@ -27,7 +27,7 @@ def parse_label_selector(text: str | None) -> Selector | None:
     try:
         return parse_selector(text)
     except ValueError as err:
-        raise BadRequest(f"unable to parse requirement: {err}") from err
+        raise BadRequest(str(err)) from err
 
 
 def parse_fields(info: ResourceInfo, text: str | None) -> FieldSelector | None:
