@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
 import msgspec.inspect as mi
@@ -37,7 +37,7 @@ def _decoder(cls: type[T]) -> msgspec.json.Decoder[T]:
 
 
 def decode(cls: type[T], data: bytes) -> T:
-    return _decoder(cls).decode(data)
+    return cast(T, _decoder(cls).decode(data))
 
 
 def to_builtins(obj: msgspec.Struct) -> dict[str, Any]:

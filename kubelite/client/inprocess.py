@@ -7,6 +7,7 @@ Writes carry the client's `field_manager`. Errors propagate unchanged from the a
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
@@ -86,7 +87,7 @@ class InProcessClient:
         self,
         kind: type[T],
         name: str,
-        patch: bytes | dict[str, Any] | list[Any],
+        patch: bytes | dict[str, Any] | builtins.list[Any],
         namespace: str = "",
         *,
         patch_type: PatchType = PatchType.MERGE,
@@ -111,7 +112,7 @@ class InProcessClient:
         self,
         kind: type[T],
         name: str,
-        patch: bytes | dict[str, Any] | list[Any],
+        patch: bytes | dict[str, Any] | builtins.list[Any],
         namespace: str = "",
         *,
         patch_type: PatchType = PatchType.MERGE,

@@ -25,7 +25,6 @@ from kubelite.api.policy import Eviction
 from kubelite.api.results import ObjectList, WatchEvent
 
 T = TypeVar("T", bound=Object)
-T_co = TypeVar("T_co", bound=Object, covariant=True)
 
 
 class PatchType(enum.StrEnum):
@@ -36,7 +35,7 @@ class PatchType(enum.StrEnum):
     STRATEGIC = "application/strategic-merge-patch+json"
 
 
-class Watch(Protocol[T_co]):
+class Watch(Protocol[T]):
     """An open watch: `async with` it and iterate; leaving the block (or `close()`) ends it."""
 
     async def __aenter__(self) -> Self: ...
@@ -45,7 +44,7 @@ class Watch(Protocol[T_co]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
 
-    def __aiter__(self) -> AsyncIterator[WatchEvent[T_co]]: ...
+    def __aiter__(self) -> AsyncIterator[WatchEvent[T]]: ...
 
     def close(self) -> None: ...
 

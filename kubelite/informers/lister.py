@@ -6,6 +6,7 @@ Objects returned are the cache's shared objects: do not mutate them (copy with
 
 from __future__ import annotations
 
+import builtins
 from typing import Generic, TypeVar
 
 from kubelite.api.labels import Selector
@@ -31,7 +32,7 @@ class Lister(Generic[T]):
             return items
         return [obj for obj in items if selector.matches(obj.metadata.labels)]
 
-    def by_index(self, index: str, value: str) -> list[T]:
+    def by_index(self, index: str, value: str) -> builtins.list[T]:
         return self._indexer.by_index(index, value)
 
 
