@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kubelite.api.core import (
+    ConfigMapVolumeSource,
     Container,
     ContainerPort,
     EnvVar,
@@ -11,6 +12,7 @@ from kubelite.api.core import (
     PodSpec,
     Probe,
     ResourceRequirements,
+    Volume,
     VolumeMount,
 )
 from kubelite.api.meta import ObjectMeta, OwnerReference
@@ -52,5 +54,10 @@ def sample_pod(name: str, namespace: str = "default") -> Pod:
             annotations={"prometheus.io/scrape": "true", "prometheus.io/port": "9090"},
             owner_references=[owner],
         ),
-        spec=PodSpec(containers=[container], service_account_name="checkout", node_selector={"disk": "ssd"}),
+        spec=PodSpec(
+            containers=[container],
+            volumes=[Volume(name="config", config_map=ConfigMapVolumeSource(name="checkout-config"))],
+            service_account_name="checkout",
+            node_selector={"disk": "ssd"},
+        ),
     )

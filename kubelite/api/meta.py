@@ -9,6 +9,8 @@ Conventions for every kubelite API type (see `kubelite/api/core/pod.py` for a fu
   "zero" stay distinct; plain Go values (`string`, `bool`, slices, maps) default to their empty value.
 - Timestamps are RFC 3339 strings (`kubelite.clock.rfc3339`), quantities are strings
   (`kubelite.api.quantity`), int-or-string values are `int | str`.
+- No type may hold a reference back to a parent or to itself: instances are not tracked by the
+  cycle collector (`gc=False`), which is only safe for acyclic values.
 - `Object` subclasses are tagged with `kind` (the class name) and declare their `api_version`
   default; both are always encoded.
 
@@ -25,8 +27,12 @@ import msgspec
 from kubelite.api.patchmeta import MergeKey, MergeSet
 
 
-class Base(msgspec.Struct, omit_defaults=True, rename="camel", kw_only=True):
-    """Base for nested API values: camelCase JSON, defaults omitted, keyword-only construction."""
+class Base(msgspec.Struct, omit_defaults=True, rename="camel", kw_only=True, gc=False):
+    """Base for nested API values: camelCase JSON, defaults omitted, keyword-only construction.
+
+    `gc=False`: API values are trees (they never reference their parents), so they cannot form
+    reference cycles and need not be tracked by the cycle collector. With 100k cached pods this
+    keeps a full collection in milliseconds instead of seconds."""
 
 
 class OwnerReference(Base):
@@ -72,7 +78,9 @@ class ListMeta(Base):
     remaining_item_count: int | None = None
 
 
-class TypeMeta(msgspec.Struct, omit_defaults=True, rename="camel", kw_only=True, tag_field="kind"):
+class TypeMeta(
+    msgspec.Struct, omit_defaults=True, rename="camel", kw_only=True, tag_field="kind", gc=False
+):
     """Base for everything that carries `kind` (the class name, always encoded) and `apiVersion`."""
 
     api_version: str = ""

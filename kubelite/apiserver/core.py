@@ -29,6 +29,8 @@ class ServerCore:
     settings: APIServerSettings
     cluster_ips_in_flight: set[str] = field(default_factory=set)
     """clusterIPs handed to Services whose create is accepted but not yet committed."""
+    namespace_states: dict[Key, tuple[int, bool]] = field(default_factory=dict)
+    """Per namespace key: (revision, terminating), so creates need not decode the Namespace."""
 
     def key(self, info: ResourceInfo, namespace: str, name: str) -> Key:
         return (info.qualified_plural, namespace if info.namespaced else "", name)

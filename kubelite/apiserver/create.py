@@ -10,8 +10,10 @@ stored one (with its resourceVersion) and belongs to the caller.
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
+from collections.abc import Callable
 
 import msgspec
 
@@ -112,9 +114,18 @@ def _reset_server_fields(core: ServerCore, info: ResourceInfo, obj: Object) -> N
 
 
 def _reset_status(obj: Object) -> None:
-    for field in msgspec.structs.fields(obj):
+    factory = _status_factory(type(obj))
+    if factory is not None:
+        obj.status = factory()  # type: ignore[attr-defined]  # the type has a status field
+
+
+@functools.cache
+def _status_factory(cls: type[Object]) -> Callable[[], object] | None:
+    for field in msgspec.structs.fields(cls):
         if field.name == "status" and field.default_factory is not msgspec.NODEFAULT:
-            obj.status = field.default_factory()  # type: ignore[attr-defined]  # checked by the loop
+            factory: Callable[[], object] = field.default_factory
+            return factory
+    return None
 
 
 def _assign_name(core: ServerCore, info: ResourceInfo, namespace: str, obj: Object) -> None:

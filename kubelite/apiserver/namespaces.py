@@ -15,6 +15,7 @@ from kubelite.api.errors import Forbidden, not_found
 from kubelite.api.meta import ObjectMeta, StatusDetails
 from kubelite.api.registry import ResourceInfo
 from kubelite.apiserver.core import ServerCore
+from kubelite.store.interface import Record
 
 BUILTIN = ("default", "kube-system", "kube-public", "kube-node-lease")
 
@@ -29,14 +30,24 @@ def check_writable(core: ServerCore, namespace: str) -> None:
     record = core.storage.latest(core.key(info, "", namespace))
     if record is None:
         raise not_found("", "namespaces", namespace)
-    ns = core.load(info, record)
-    assert isinstance(ns, Namespace)
-    if ns.metadata.deletion_timestamp is not None or ns.status.phase == "Terminating":
+    if _terminating(core, info, record):
         raise Forbidden(
             f"unable to create new content in namespace {namespace} because it is being terminated",
             details=StatusDetails(name=namespace, kind="namespaces"),
             reason="Forbidden",
         )
+
+
+def _terminating(core: ServerCore, info: ResourceInfo, record: Record) -> bool:
+    """Whether the namespace in `record` is terminating, decoded once per revision."""
+    cached = core.namespace_states.get(record.key)
+    if cached is not None and cached[0] == record.revision:
+        return cached[1]
+    ns = core.load(info, record)
+    assert isinstance(ns, Namespace)
+    terminating = ns.metadata.deletion_timestamp is not None or ns.status.phase == "Terminating"
+    core.namespace_states[record.key] = (record.revision, terminating)
+    return terminating
 
 
 def check_deletable(name: str) -> None:

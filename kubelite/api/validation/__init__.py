@@ -19,6 +19,7 @@ The returned errors belong to the caller; turn them into a 422 with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,7 @@ def _rules_for(obj: Object) -> _Rules:
     return _table().get(type(obj), _Rules(_generic))
 
 
+@functools.cache
 def _table() -> dict[type[Object], _Rules]:
     """The per-kind rules, imported on first use so that importing this package stays cheap."""
     return {**_core_rules(), **_other_rules()}

@@ -12,6 +12,7 @@ no state.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -65,6 +66,17 @@ _CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '
 _PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending '%'"
 
 
+def _memo(func: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Cache a pure string check; callers get a fresh list each time (they may extend it)."""
+    cached = functools.lru_cache(maxsize=8192)(lambda value: tuple(func(value)))
+
+    @functools.wraps(func)
+    def wrapper(value: str) -> list[str]:
+        return list(cached(value))
+
+    return wrapper
+
+
 def regex_error(message: str, pattern: str, *examples: str) -> str:
     """`message (e.g. 'a',  or 'b', regex used for validation is 'pattern')`, spacing included."""
     shown = " or ".join(f"'{example}', " for example in examples)
@@ -80,6 +92,7 @@ def inclusive_range_error(low: int, high: int) -> str:
     return f"must be between {low} and {high}, inclusive"
 
 
+@_memo
 def is_dns1123_label(value: str) -> list[str]:
     problems = [max_len_error(DNS1123_LABEL_MAX)] if len(value) > DNS1123_LABEL_MAX else []
     if not _DNS1123_LABEL.fullmatch(value):
@@ -90,6 +103,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return problems
 
 
+@_memo
 def is_dns1123_subdomain(value: str) -> list[str]:
     problems = [max_len_error(DNS1123_SUBDOMAIN_MAX)] if len(value) > DNS1123_SUBDOMAIN_MAX else []
     if not _DNS1123_SUBDOMAIN.fullmatch(value):
@@ -97,6 +111,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return problems
 
 
+@_memo
 def is_dns1035_label(value: str) -> list[str]:
     problems = [max_len_error(DNS1123_LABEL_MAX)] if len(value) > DNS1123_LABEL_MAX else []
     if not _DNS1035_LABEL.fullmatch(value):
@@ -104,6 +119,7 @@ def is_dns1035_label(value: str) -> list[str]:
     return problems
 
 
+@_memo
 def is_qualified_name(value: str) -> list[str]:
     """A label key, annotation key or finalizer: `[prefix/]name` (API-7)."""
     parts = value.split("/")
@@ -131,6 +147,7 @@ def _prefix_problems(prefix: str) -> list[str]:
     return ["prefix part " + problem for problem in is_dns1123_subdomain(prefix)]
 
 
+@_memo
 def is_label_value(value: str) -> list[str]:
     problems = [max_len_error(LABEL_VALUE_MAX)] if len(value) > LABEL_VALUE_MAX else []
     if not _LABEL_VALUE.fullmatch(value):
@@ -138,6 +155,7 @@ def is_label_value(value: str) -> list[str]:
     return problems
 
 
+@_memo
 def is_config_map_key(value: str) -> list[str]:
     """A key of ConfigMap or Secret data."""
     problems = [max_len_error(DNS1123_SUBDOMAIN_MAX)] if len(value) > DNS1123_SUBDOMAIN_MAX else []
@@ -180,6 +198,7 @@ def is_http_header_name(value: str) -> list[str]:
     return [regex_error(message, HTTP_HEADER_FMT, "X-Header-Name")]
 
 
+@_memo
 def is_env_var_name(value: str) -> list[str]:
     """The relaxed rule (Kubernetes ≥ 1.32 default): printable ASCII other than '='."""
     if not value:

@@ -11,6 +11,8 @@ apiserver and not checked. Messages and field paths are Kubernetes' (apimachiner
 
 from __future__ import annotations
 
+import functools
+
 from kubelite.api.errors import FieldError, forbidden, invalid, required, too_long
 from kubelite.api.meta import ObjectMeta, OwnerReference
 from kubelite.api.validation import names
@@ -52,23 +54,40 @@ def validate_object_meta_update(new: ObjectMeta, old: ObjectMeta, path: str = "m
 
 
 def validate_labels(labels: dict[str, str], path: str) -> list[FieldError]:
-    """API-7: each key is a qualified name, each value a label value; all errors at `path`."""
+    """API-7: each key is a qualified name, each value a label value; all errors at `path`.
+
+    Memoised by content: objects stamped from one template repeat the same label sets."""
+    if not labels:
+        return []
+    return list(_labels_errors(tuple(labels.items()), path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _labels_errors(items: tuple[tuple[str, str], ...], path: str) -> tuple[FieldError, ...]:
+    labels = dict(items)
     errors: list[FieldError] = []
     for key in sorted(labels):
         errors += messages(key, path, names.is_qualified_name(key))
         errors += messages(labels[key], path, names.is_label_value(labels[key]))
-    return errors
+    return tuple(errors)
 
 
 def validate_annotations(annotations: dict[str, str], path: str) -> list[FieldError]:
     """API-7: keys follow the label-key rule (case-insensitively); the total size is bounded."""
-    errors: list[FieldError] = []
-    for key in sorted(annotations):
-        errors += messages(key, path, names.is_qualified_name(key.lower()))
+    if not annotations:
+        return []
     size = sum(len(k.encode()) + len(v.encode()) for k, v in annotations.items())
-    if size > TOTAL_ANNOTATION_SIZE:
+    return list(_annotation_errors(tuple(sorted(annotations)), size > TOTAL_ANNOTATION_SIZE, path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _annotation_errors(keys: tuple[str, ...], oversized: bool, path: str) -> tuple[FieldError, ...]:
+    errors: list[FieldError] = []
+    for key in keys:
+        errors += messages(key, path, names.is_qualified_name(key.lower()))
+    if oversized:
         errors.append(too_long("", path, TOTAL_ANNOTATION_SIZE))
-    return errors
+    return tuple(errors)
 
 
 def validate_owner_references(refs: list[OwnerReference], path: str) -> list[FieldError]:
