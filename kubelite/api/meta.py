@@ -78,9 +78,7 @@ class ListMeta(Base):
     remaining_item_count: int | None = None
 
 
-class TypeMeta(
-    msgspec.Struct, omit_defaults=True, rename="camel", kw_only=True, tag_field="kind", gc=False
-):
+class TypeMeta(msgspec.Struct, omit_defaults=True, rename="camel", kw_only=True, tag_field="kind", gc=False):
     """Base for everything that carries `kind` (the class name, always encoded) and `apiVersion`."""
 
     api_version: str = ""

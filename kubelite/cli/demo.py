@@ -15,7 +15,7 @@ from kubelite.api.apps import Deployment, DeploymentSpec
 from kubelite.api.autoscaling import Scale, ScaleSpec
 from kubelite.api.core import Binding, Container, ObjectReference, Pod, PodSpec, PodTemplateSpec
 from kubelite.api.errors import APIError
-from kubelite.api.meta import LabelSelector, Object, ObjectMeta
+from kubelite.api.meta import DeleteOptions, LabelSelector, Object, ObjectMeta
 from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient, PatchType
 from kubelite.client.inprocess import TypedWatch
@@ -65,7 +65,10 @@ async def _exercise(client: InProcessClient) -> None:
         for old in existing.items:
             await client.delete(Deployment, old.metadata.name, "default")
         for leftover in (await client.list(Pod, "default")).items:
-            await client.delete(Pod, leftover.metadata.name, "default", options=None)
+            # No kubelet runs yet to finish a graceful deletion, so remove leftovers at once.
+            await client.delete(
+                Pod, leftover.metadata.name, "default", options=DeleteOptions(grace_period_seconds=0)
+            )
     created = await client.create(web_deployment())
     show("created Deployment (note the defaults)", created)
     await client.update_scale(
