@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("store",)
+BENCHMARKS = ("informer", "store", "workqueue")
 
 
 def main(argv: list[str]) -> int:

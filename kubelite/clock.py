@@ -14,10 +14,12 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
 import anyio
+import anyio.lowlevel
 
 
 class Clock(Protocol):
@@ -34,6 +36,10 @@ class Clock(Protocol):
     async def sleep(self, seconds: float) -> None:
         """Return after `seconds` have passed on this clock (at once if ≤ 0)."""
         ...
+
+
+_SETTLE_CHECKPOINTS = 50
+"""Scheduler passes that count as "every task is idle" before `run_until` moves time."""
 
 
 class SystemClock:
@@ -75,7 +81,33 @@ class FakeClock:
             return
         event = anyio.Event()
         heapq.heappush(self._sleepers, (self._mono + seconds, next(self._seq), event))
-        await event.wait()
+        try:
+            await event.wait()
+        finally:
+            event.set()  # a cancelled sleeper no longer counts as waiting
+
+    def next_deadline(self) -> float | None:
+        """The monotonic time at which the earliest waiting sleeper is due, or None."""
+        while self._sleepers and self._sleepers[0][2].is_set():
+            heapq.heappop(self._sleepers)
+        return self._sleepers[0][0] if self._sleepers else None
+
+    async def run_until(self, done: Callable[[], bool], *, max_steps: int = 10_000) -> None:
+        """Let tasks run; whenever they are all idle, jump to the next sleeper's deadline.
+
+        Returns once `done()` is true. Raises `TimeoutError` if `max_steps` jumps pass first or no
+        sleeper is left to wake while `done()` is still false. Bound it with `anyio.fail_after`.
+        """
+        for _ in range(max_steps):
+            for _ in range(_SETTLE_CHECKPOINTS):
+                if done():
+                    return
+                await anyio.lowlevel.checkpoint()
+            deadline = self.next_deadline()
+            if deadline is None:
+                raise TimeoutError("nothing is sleeping on the clock and the condition is still false")
+            self.advance(max(0.0, deadline - self._mono))
+        raise TimeoutError(f"condition still false after {max_steps} clock jumps")
 
     def advance(self, seconds: float) -> None:
         """Move time forward and wake every sleeper whose deadline is now due."""
