@@ -20,11 +20,13 @@ from typing import Protocol
 
 import anyio
 import structlog
+from anyio.abc import TaskStatus
 
 from kubelite.clock import Clock
 from kubelite.controllers.runtime.metrics import ControllerMetrics
 from kubelite.controllers.runtime.reconcile import Reconciler, Request, Result, TerminalError
 from kubelite.informers.backoff import Backoff
+from kubelite.workqueue import QueueShutDown
 
 log = structlog.get_logger("kubelite.controllers")
 
@@ -44,7 +46,13 @@ class RequestQueue(Protocol):
 
     def shut_down(self) -> None: ...
 
-    async def get(self) -> tuple[Request | None, bool]: ...
+    async def get(self) -> Request:
+        """The next key; raises `QueueShutDown` once the queue is shut down and drained."""
+        ...
+
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """The queue's delaying loop."""
+        ...
 
 
 @dataclass(slots=True)
@@ -79,6 +87,7 @@ class Controller:
     async def run(self) -> None:
         try:
             async with anyio.create_task_group() as tg:
+                await tg.start(self.queue.run)
                 for index in range(self.options.workers):
                     tg.start_soon(self._supervised_worker, name=f"{self.name}-worker-{index}")
         finally:
@@ -97,8 +106,9 @@ class Controller:
 
     async def _worker(self) -> None:
         while True:
-            request, shutdown = await self.queue.get()
-            if shutdown or request is None:
+            try:
+                request = await self.queue.get()
+            except QueueShutDown:
                 return
             try:
                 await self.process(request)

@@ -37,6 +37,7 @@ from kubelite.controllers.runtime.metrics import ControllerMetrics
 from kubelite.controllers.runtime.reconcile import Reconciler
 from kubelite.informers.factory import SharedInformerFactory
 from kubelite.informers.reflector import ReflectorClient
+from kubelite.workqueue import PrometheusMetricsProvider, RateLimitingQueue
 
 T = TypeVar("T", bound=Object)
 QueueFactory = Callable[[str, Clock], RequestQueue]
@@ -72,7 +73,7 @@ class Manager:
         self,
         client: ReflectorClient,
         *,
-        queue_factory: QueueFactory,
+        queue_factory: QueueFactory | None = None,
         clock: Clock | None = None,
         registry: CollectorRegistry | None = None,
         detect_mutation: bool = False,
@@ -81,8 +82,13 @@ class Manager:
         self.registry = registry if registry is not None else CollectorRegistry()
         self.factory = SharedInformerFactory(client, clock=self.clock, detect_mutation=detect_mutation)
         self.metrics = ControllerMetrics.create(self.registry)
-        self._queue_factory = queue_factory
+        self._workqueue_metrics = PrometheusMetricsProvider(self.registry)
+        self._queue_factory = queue_factory or self._default_queue
         self.controllers: list[Controller] = []
+
+    def _default_queue(self, name: str, clock: Clock) -> RequestQueue:
+        """client-go's default: per-item exponential 5 ms → 1000 s, max-of a 10/s burst-100 bucket."""
+        return RateLimitingQueue(name=name, clock=clock, metrics=self._workqueue_metrics)
 
     def controller(self, name: str, reconciler: Reconciler, *, workers: int = 1) -> ControllerBuilder:
         if any(c.name == name for c in self.controllers):
