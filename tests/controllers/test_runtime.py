@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 import anyio
 import anyio.lowlevel
 import pytest
+import structlog
+import structlog.contextvars
+import structlog.testing
 from prometheus_client import CollectorRegistry
 
 from kubelite.api.core import Pod
@@ -232,3 +235,15 @@ async def test_manager_runs_a_controller_end_to_end() -> None:
             is not None
             or True
         )
+
+
+async def test_reconcile_logs_carry_controller_key_and_reconcile_id() -> None:
+    """STYLE 10: every reconcile runs with structlog context; ids differ between reconciles."""
+    with structlog.testing.capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        await _run([RuntimeError("boom"), RuntimeError("again"), Result()], 3)
+    errors = [entry for entry in logs if entry["event"] == "reconcile_error"]
+    assert [(e["controller"], e["key"], e["error"]) for e in errors] == [
+        ("test", "default/web", "RuntimeError: boom"),
+        ("test", "default/web", "RuntimeError: again"),
+    ]
+    assert errors[0]["reconcile_id"] != errors[1]["reconcile_id"]

@@ -207,3 +207,20 @@ async def test_factory_shares_informers_and_indexes(server: APIServer) -> None:
         assert [p.metadata.name for p in lister.list("default")] == ["a", "b"]
         assert [h.kind for h in factory.health()] == ["Pod"] and factory.health()[0].synced
         tg.cancel_scope.cancel()
+
+
+async def test_health_shows_a_watch_that_keeps_failing(server: APIServer) -> None:
+    """A watch that cannot be opened is not silent: health shows it down, with its last error."""
+    clock = FakeClock()
+    client = FaultyClient(InProcessClient(server), FaultPlan(error=1.0), seed=0)
+    informer = SharedInformer(client, Pod, clock=clock, backoff=BackoffSettings(jitter=0.0))  # type: ignore[arg-type]
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(informer.run)
+        await _until(lambda: informer.state.failures >= 3, clock)
+        health = informer.health()
+        tg.cancel_scope.cancel()
+    assert health.synced, "the list worked, so the cache is synced"
+    assert not health.watching
+    assert health.failures >= 3
+    assert "injected watch failure" in health.last_error
+    assert health.last_event_age is None
