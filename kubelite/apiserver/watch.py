@@ -7,10 +7,11 @@ Starting points, as Kubernetes defines them:
   event carrying a 410 `Expired` Status ("too old resource version: R (oldest)") and the stream
   ends, so the client relists. A watcher that falls out of the window later gets the same.
 
-With a label or field selector the stream reports transitions as Kubernetes' watch cache does: an
-object that starts matching arrives as ADDED, one that stops matching as DELETED (carrying its new
-state). Each event's object is decoded for this stream alone. `close()` (or leaving the `async with`)
-ends the stream; iteration then stops.
+With a label or field selector the stream reports transitions as Kubernetes' watch cache does,
+judging each change against the object's previous state (carried by the store's event): an object
+that starts matching arrives as ADDED, one that stops matching as DELETED (carrying its new state),
+whether or not this stream reported it before. Each event's object is decoded for this stream
+alone. `close()` (or leaving the `async with`) ends the stream; iteration then stops.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from kubelite.api.registry import ResourceInfo
 from kubelite.api.results import WatchEvent
 from kubelite.apiserver.core import ServerCore
 from kubelite.apiserver.read import Matcher
-from kubelite.store.interface import Event, EventType, Key, RevisionCompactedError, Watch
+from kubelite.store.interface import Event, EventType, RevisionCompactedError, Watch
 
 
 def parse_revision(text: str) -> int:
@@ -55,7 +56,6 @@ class WatchStream:
         self._core = core
         self._info = info
         self._match = match
-        self._matched: set[Key] = set()
         self._initial: list[WatchEvent[Object]] = []
         self._watch: Watch | None = None
         self._closed = False
@@ -69,7 +69,6 @@ class WatchStream:
             for record in records:
                 obj = self._core.load(self._info, record)
                 if self._match(obj):
-                    self._matched.add(record.key)
                     self._initial.append(WatchEvent("ADDED", obj))
         else:
             after = parse_revision(resource_version)
@@ -100,17 +99,12 @@ class WatchStream:
         obj = self._core.decode(self._info, change.value)
         if self._match.everything:
             return WatchEvent(change.type.value, obj)
-        was = change.key in self._matched
+        was = change.previous is not None and self._match(self._core.decode(self._info, change.previous))
         if change.type is EventType.DELETED:
-            self._matched.discard(change.key)
             return WatchEvent("DELETED", obj) if was else None
         if self._match(obj):
-            self._matched.add(change.key)
             return WatchEvent("MODIFIED" if was else "ADDED", obj)
-        if was:
-            self._matched.discard(change.key)
-            return WatchEvent("DELETED", obj)
-        return None
+        return WatchEvent("DELETED", obj) if was else None
 
     def close(self) -> None:
         self._closed = True

@@ -165,13 +165,14 @@ class BatchingStore:
 
     def _accept(self, kind: EventType, key: Key, render: Render) -> Record:
         """Draw the revision, render, join the accepting batch and wake the committer."""
+        before = self.latest(key)
         revision = self._drawn + 1
         value = render(revision)
         self._drawn = revision
         record = Record(key, value, revision)
         batch = self._batch
         batch.final[key] = None if kind is _DELETED else record
-        batch.events.append(Event(kind, key, value, revision))
+        batch.events.append(Event(kind, key, value, revision, None if before is None else before.value))
         kick = self._kick
         if kick is not None:
             self._kick = None

@@ -61,12 +61,16 @@ class EventType(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A committed change. For DELETED, `value` is the final bytes rendered by the delete."""
+    """A committed change. For DELETED, `value` is the final bytes rendered by the delete.
+
+    `previous` is the key's value just before this write (None for ADDED), so that a filtered
+    watch can tell an object that stops matching from one it never reported."""
 
     type: EventType
     key: Key
     value: bytes
     revision: int
+    previous: bytes | None = None
 
 
 class StorageError(Exception):

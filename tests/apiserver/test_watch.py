@@ -96,3 +96,20 @@ async def test_watch_objects_are_private_copies(server: APIServer) -> None:
     assert first == second and first is not second
     first.metadata.labels["mutated"] = "yes"
     assert "mutated" not in (await server.get(Pod, "a", "default")).metadata.labels
+
+
+async def test_selector_watch_from_a_revision_reports_deletes_of_earlier_matches(server: APIServer) -> None:
+    """After a list, a reflector watches from the list's revision with its selector: objects that
+    matched before the watch began must still produce DELETED when they go or stop matching."""
+    await server.create(Pod, pod("a", node="n1"), "default")
+    await server.create(Pod, pod("b", node="n1"), "default")
+    listed = await server.list(Pod, field_selector="spec.nodeName=n1")
+    async with server.watch(
+        Pod, resource_version=listed.resource_version, field_selector="spec.nodeName=n1"
+    ) as stream:
+        await server.delete(Pod, "a", "default", {"gracePeriodSeconds": 0})
+        await server.patch(Pod, "b", {"metadata": {"labels": {"x": "1"}}}, MERGE, "default")
+        await server.create(Pod, pod("c", node="n2"), "default")
+        await server.patch(Pod, "b", {"metadata": {"labels": {"x": "2"}}}, MERGE, "default")
+        events = await _take(stream, 3)
+    assert _summary(events) == [("DELETED", "a"), ("MODIFIED", "b"), ("MODIFIED", "b")]

@@ -79,11 +79,13 @@ class Model:
         return RevisionMismatchError if op.expect == "stale" else None
 
     def apply(self, op: Op, record: Record) -> None:
+        before = self.records.get(op.key)
         if op.kind == "delete":
             del self.records[op.key]
         else:
             self.records[op.key] = record
-        self.events.append(Event(KINDS[op.kind], record.key, record.value, record.revision))
+        previous = None if before is None else before.value
+        self.events.append(Event(KINDS[op.kind], record.key, record.value, record.revision, previous))
 
 
 @asynccontextmanager
