@@ -1,0 +1,50 @@
+"""`python -m kubelite`: the demo really stores and persists objects; bad flags exit 2."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kubelite.cli.main import main
+
+
+def _revisions(output: str) -> list[int]:
+    return [int(value) for value in re.findall(r"store at revision (\d+)", output)]
+
+
+def test_demo_persists_objects_and_continues_the_revision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--data-dir", str(tmp_path)]) == 0
+    first = capsys.readouterr().out
+    assert "kind: Deployment" in first and "revisionHistoryLimit: 10" in first
+    assert "rejected (422 Invalid)" in first
+    start, end = _revisions(first)
+    assert start == 0 and end > start
+    rows = sqlite3.connect(tmp_path / "kubelite.db").execute("SELECT name FROM objects").fetchall()
+    assert ("web",) in rows
+
+    assert main(["demo", "--data-dir", str(tmp_path)]) == 0
+    second = capsys.readouterr().out
+    assert "found 1 deployment(s) from an earlier run" in second
+    again_start, again_end = _revisions(second)
+    assert again_start == end and again_end > again_start
+
+
+def test_no_arguments_runs_the_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 0
+    assert (tmp_path / "data" / "kubelite.db").exists()
+    assert "store at revision" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["bogus"], ["demo", "--nope"]], ids=["unknown-command", "unknown-flag"])
+def test_bad_arguments_exit_2(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
