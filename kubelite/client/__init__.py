@@ -11,9 +11,11 @@ from kubelite.client.interface import (
     Watcher,
     Writer,
 )
+from kubelite.client.record import EventRecorder, reference_to
 
 __all__ = [
     "Client",
+    "EventRecorder",
     "InProcessClient",
     "PatchType",
     "Reader",
@@ -22,4 +24,5 @@ __all__ = [
     "Watch",
     "Watcher",
     "Writer",
+    "reference_to",
 ]
