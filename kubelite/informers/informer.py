@@ -10,9 +10,11 @@ Contract:
   the cache does not hold is dropped (Q2).
 - `add_event_handler` on a running, synced informer replays the cache to that handler as
   `on_add(obj, True)` before it sees anything else (H3).
-- Cached objects are shared and read-only. With `detect_mutation=True` the informer keeps each
-  object's encoding and raises `CacheMutationError` (an AssertionError, so it propagates) when an
-  object it is about to replace or drop was mutated.
+- The cache stores encodings (see `cache`), so every lister read is the caller's own copy. The one
+  shared object is the one delivered to handlers: all handlers of one event get the same object and
+  must not mutate it. With `detect_mutation=True` the informer re-encodes it after the handlers ran
+  and raises `CacheMutationError` (an AssertionError, so it propagates) if a handler changed it;
+  `verify_all` raises again later for any mutation seen.
 - `resync_period > 0` re-delivers every cached object as `on_update(obj, obj)` on that period (F7).
 """
 
@@ -68,12 +70,13 @@ class SharedInformer(Generic[T]):
         detect_mutation: bool = False,
     ) -> None:
         self.kind = kind
-        self.indexer: Indexer[T] = Indexer()
+        self.indexer: Indexer[T] = Indexer(kind)
         self._clock = clock
         self._handlers: list[EventHandlers[T]] = []
         self._synced = anyio.Event()
         self._resync_period = resync_period
-        self._fingerprints: dict[str, bytes] | None = {} if detect_mutation else None
+        self._detect_mutation = detect_mutation
+        self._mutated: list[str] = []
         self.reflector: Reflector[T] = Reflector(
             client=client,
             kind=kind,
@@ -148,21 +151,17 @@ class SharedInformer(Generic[T]):
 
     def _put(self, obj: T, initial: bool) -> None:
         key = object_key(obj)
-        self._verify(key)
         old = self.indexer.put(obj)
-        if self._fingerprints is not None:
-            self._fingerprints[key] = msgspec.json.encode(obj)
         for handlers in self._handlers:
             if old is None:
                 if handlers.on_add is not None:
                     _call(handlers.on_add, obj, initial)
             elif handlers.on_update is not None:
                 _call(handlers.on_update, old, obj)
+        if self._detect_mutation:
+            self._check_delivered(key, obj)
 
     def _remove(self, key: str) -> T | None:
-        self._verify(key)
-        if self._fingerprints is not None:
-            self._fingerprints.pop(key, None)
         return self.indexer.remove(key)
 
     def _dispatch_delete(self, obj: T | DeletedFinalStateUnknown[T]) -> None:
@@ -170,17 +169,15 @@ class SharedInformer(Generic[T]):
             if handlers.on_delete is not None:
                 _call(handlers.on_delete, obj)
 
-    def _verify(self, key: str) -> None:
-        if self._fingerprints is None or key not in self._fingerprints:
-            return
-        current = self.indexer.get(key)
-        if current is not None and msgspec.json.encode(current) != self._fingerprints[key]:
-            raise CacheMutationError(f"{self.kind.__name__} {key} was mutated while in the shared cache")
+    def _check_delivered(self, key: str, obj: T) -> None:
+        if msgspec.msgpack.encode(obj) != self.indexer.encoded(key):
+            self._mutated.append(key)
+            raise CacheMutationError(f"{self.kind.__name__} {key} was mutated by an event handler")
 
     def verify_all(self) -> None:
-        """Check every cached object against its fingerprint (tests call this at the end)."""
-        for key in self.indexer.list_keys():
-            self._verify(key)
+        """Raise `CacheMutationError` if a handler ever mutated a delivered object (tests call this)."""
+        if self._mutated:
+            raise CacheMutationError(f"{self.kind.__name__} objects mutated by handlers: {self._mutated}")
 
     async def _resync_loop(self) -> None:
         await self.wait_synced()

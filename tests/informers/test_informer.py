@@ -176,7 +176,8 @@ async def _random_write(server: APIServer, rng: random.Random, step: int) -> Non
         await server.delete(Pod, rng.choice(names), "default")
 
 
-async def test_mutating_a_cached_object_is_detected(server: APIServer) -> None:
+async def test_lister_reads_are_private_copies(server: APIServer) -> None:
+    """The shared-cache contract by construction: mutating what a lister returned changes nothing."""
     await server.create(Pod, pod("a"), "default")
     factory = SharedInformerFactory(InProcessClient(server), clock=FakeClock(), detect_mutation=True)
     lister = factory.lister(Pod)
@@ -187,9 +188,26 @@ async def test_mutating_a_cached_object_is_detected(server: APIServer) -> None:
         cached = lister.get("a", "default")
         assert cached is not None
         cached.metadata.labels["oops"] = "mutated"
-        with pytest.raises(CacheMutationError):
-            factory.verify_caches()
+        again = lister.get("a", "default")
+        assert again is not None and "oops" not in again.metadata.labels
+        assert all("oops" not in p.metadata.labels for p in lister.list("default"))
+        factory.verify_caches()
         tg.cancel_scope.cancel()
+
+
+async def test_a_handler_mutating_its_delivered_object_is_detected(server: APIServer) -> None:
+    """Handlers of one event share the delivered object; changing it is caught (client-go's detector)."""
+    await server.create(Pod, pod("a"), "default")
+    informer = SharedInformer(InProcessClient(server), Pod, clock=FakeClock(), detect_mutation=True)
+
+    def vandal(obj: Pod, initial: bool) -> None:
+        obj.metadata.labels["oops"] = "mutated"
+
+    informer.add_event_handler(EventHandlers(on_add=vandal))
+    with pytest.raises(CacheMutationError):
+        informer.replace((await server.list(Pod)).items, "1")
+    with pytest.raises(CacheMutationError):
+        informer.verify_all()
 
 
 async def test_factory_shares_informers_and_indexes(server: APIServer) -> None:
