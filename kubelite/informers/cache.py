@@ -13,6 +13,9 @@ what they get: mutating it cannot corrupt the cache or another reader, which mak
 objects are read-only" contract true by construction. Callers that read the same object many times
 should keep it rather than re-read it.
 
+Each index bucket is a `dict` of keys to None rather than a set: a dict holding only strings is
+not tracked by the cycle collector, a set always is (and would be walked on every full collection).
+
 Everything here is synchronous and runs on the event loop; nothing blocks.
 """
 
@@ -54,7 +57,7 @@ class Indexer(Generic[T]):
         self._encode = msgspec.msgpack.Encoder().encode
         self._items: dict[str, bytes] = {}
         self._funcs: dict[str, IndexFunc[T]] = {NAMESPACE_INDEX: namespace_index}
-        self._indices: dict[str, dict[str, set[str]]] = {NAMESPACE_INDEX: {}}
+        self._indices: dict[str, dict[str, dict[str, None]]] = {NAMESPACE_INDEX: {}}
 
     def __len__(self) -> int:
         return len(self._items)
@@ -113,7 +116,7 @@ class Indexer(Generic[T]):
     def index_values(self, name: str) -> list[str]:
         return sorted(self._index(name))
 
-    def _index(self, name: str) -> dict[str, set[str]]:
+    def _index(self, name: str) -> dict[str, dict[str, None]]:
         try:
             return self._indices[name]
         except KeyError:
@@ -122,7 +125,7 @@ class Indexer(Generic[T]):
     def _index_one(self, name: str, key: str, obj: T) -> None:
         index = self._indices[name]
         for value in self._funcs[name](obj):
-            index.setdefault(value, set()).add(key)
+            index.setdefault(value, {})[key] = None
 
     def _unindex(self, key: str, obj: T) -> None:
         for name, func in self._funcs.items():
@@ -130,6 +133,6 @@ class Indexer(Generic[T]):
             for value in func(obj):
                 keys = index.get(value)
                 if keys is not None:
-                    keys.discard(key)
+                    keys.pop(key, None)
                     if not keys:
                         del index[value]

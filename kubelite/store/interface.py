@@ -37,6 +37,8 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+import msgspec
+
 Key = tuple[str, str, str]
 """(resource, namespace, name); namespace is "" for cluster-scoped objects."""
 
@@ -44,9 +46,11 @@ Render = Callable[[int], bytes]
 """Builds the value to store from the revision the write was given."""
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One stored object: its key, its bytes and the revision of the write that produced them."""
+class Record(msgspec.Struct, frozen=True, gc=False):
+    """One stored object: its key, its bytes and the revision of the write that produced them.
+
+    `gc=False`: a record holds only strings, bytes and an int, so it can never be part of a cycle;
+    keeping 100k of them out of the cycle collector keeps full collections short."""
 
     key: Key
     value: bytes
