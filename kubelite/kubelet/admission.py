@@ -1,0 +1,85 @@
+"""Kubelet admission: does a pod fit on this node beside the pods already admitted (SCH-10)?
+
+Contract: `pod_requests(pod)` is the pod's effective request per resource (SCH-5: the larger of
+the app containers' sum and the largest init container, plus overhead), as integers (milli-units
+for cpu, plain units otherwise). `Admission(allocatable)` keeps the requests of admitted pods by
+UID; `admit(pod)` returns None and records the pod when it fits, or a `Rejection` with upstream's
+reason (`OutOfcpu`, `OutOfmemory`, `OutOfpods`, `OutOf<resource>`) and message ("Node didn't have
+enough resource: cpu, requested: 2000, used: 0, capacity: 1000"). `release(uid)` forgets a pod
+(terminal or gone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kubelite.api.core import Container, Pod
+from kubelite.api.quantity import parse_quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    reason: str
+    message: str
+
+
+def _amount(resource: str, text: str) -> int:
+    quantity = parse_quantity(text)
+    return quantity.milli_value() if resource == "cpu" else quantity.value()
+
+
+def _container_requests(container: Container) -> dict[str, int]:
+    return {name: _amount(name, text) for name, text in container.resources.requests.items()}
+
+
+def pod_requests(pod: Pod) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for container in pod.spec.containers:
+        for name, amount in _container_requests(container).items():
+            total[name] = total.get(name, 0) + amount
+    for container in pod.spec.init_containers:
+        for name, amount in _container_requests(container).items():
+            total[name] = max(total.get(name, 0), amount)
+    for name, text in pod.spec.overhead.items():
+        total[name] = total.get(name, 0) + _amount(name, text)
+    return total
+
+
+class Admission:
+    def __init__(self, allocatable: dict[str, str]) -> None:
+        self._capacity = {name: _amount(name, text) for name, text in allocatable.items()}
+        self._admitted: dict[str, dict[str, int]] = {}
+        self._used: dict[str, int] = {}
+
+    def __contains__(self, uid: str) -> bool:
+        return uid in self._admitted
+
+    def admit(self, pod: Pod) -> Rejection | None:
+        uid = pod.metadata.uid
+        if uid in self._admitted:
+            return None
+        wanted = pod_requests(pod)
+        pods_cap = self._capacity.get("pods")
+        if pods_cap is not None and len(self._admitted) + 1 > pods_cap:
+            return self._reject("pods", 1, len(self._admitted), pods_cap)
+        for name, amount in sorted(wanted.items()):
+            capacity = self._capacity.get(name)
+            used = self._used.get(name, 0)
+            if amount > 0 and capacity is not None and used + amount > capacity:
+                return self._reject(name, amount, used, capacity)
+        self._admitted[uid] = wanted
+        for name, amount in wanted.items():
+            self._used[name] = self._used.get(name, 0) + amount
+        return None
+
+    def release(self, uid: str) -> None:
+        for name, amount in self._admitted.pop(uid, {}).items():
+            self._used[name] -= amount
+
+    @staticmethod
+    def _reject(resource: str, requested: int, used: int, capacity: int) -> Rejection:
+        message = (
+            f"Node didn't have enough resource: {resource}, requested: {requested}, used: {used}, "
+            f"capacity: {capacity}"
+        )
+        return Rejection(reason=f"OutOf{resource}", message=message)

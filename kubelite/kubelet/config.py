@@ -1,0 +1,65 @@
+"""Settings of one kubelet, with Kubernetes' defaults.
+
+Contract: `KubeletConfig` is plain data, validated by `validate()` (the CLI and the fake node pool
+call it; a bad value raises `ValueError` naming the field). Durations are seconds. `capacity`
+uses Kubernetes quantities; `allocatable` defaults to `capacity`. The defaults are the upstream
+ones: Lease of 40 s renewed every 10 s (NODE-2), status computed every 10 s and written at least
+every 5 min (NODE-3), crash-loop back-off 10 s doubling to 300 s (KUB-6), image pull back-off the
+same (KUB-3), and at least 2 s between SIGTERM and SIGKILL (KUB-12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubelite.api.quantity import parse_quantity
+
+KUBELET_VERSION = "v1.32.0-kubelite"
+
+DEFAULT_CAPACITY = {"cpu": "4", "memory": "16Gi", "pods": "110", "ephemeral-storage": "100Gi"}
+
+
+@dataclass(frozen=True, slots=True)
+class KubeletConfig:
+    node_name: str
+    node_ip: str = "127.0.0.1"
+    capacity: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CAPACITY))
+    allocatable: dict[str, str] | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    lease_duration_seconds: int = 40
+    lease_renew_interval: float = 10.0
+    node_status_update_frequency: float = 10.0
+    node_status_report_frequency: float = 300.0
+    crash_backoff_initial: float = 10.0
+    crash_backoff_max: float = 300.0
+    image_backoff_initial: float = 10.0
+    image_backoff_max: float = 300.0
+    minimum_grace_period: float = 2.0
+    pod_resync_period: float = 60.0
+    architecture: str = "amd64"
+    operating_system: str = "linux"
+
+    def effective_allocatable(self) -> dict[str, str]:
+        return dict(self.allocatable if self.allocatable is not None else self.capacity)
+
+    def validate(self) -> None:
+        if not self.node_name:
+            raise ValueError("node_name: Required value")
+        for name, table in (("capacity", self.capacity), ("allocatable", self.allocatable or {})):
+            for resource, text in table.items():
+                try:
+                    parse_quantity(text)
+                except ValueError as err:
+                    raise ValueError(f"{name}[{resource}]: Invalid value: {text!r}: {err}") from err
+        for name in (
+            "lease_renew_interval",
+            "node_status_update_frequency",
+            "node_status_report_frequency",
+            "crash_backoff_initial",
+            "image_backoff_initial",
+            "pod_resync_period",
+        ):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name}: Invalid value: {getattr(self, name)}: must be positive")
+        if self.lease_duration_seconds <= 0:
+            raise ValueError("lease_duration_seconds: Invalid value: must be positive")

@@ -1,0 +1,175 @@
+"""Pods on a fake node, end to end on a virtual clock: phases, conditions, restarts (KUB-4..8, KUB-11,
+KUB-14)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from kubelite.api.core import Container, Pod
+from tests.kubelet.harness import IMAGE, cluster, make_pod
+
+pytestmark = pytest.mark.anyio
+
+
+def _condition(pod: Pod, kind: str) -> str:
+    return next((c.status for c in pod.status.conditions if c.type == kind), "")
+
+
+def _phase(found: Pod | None) -> str:
+    return found.status.phase if found is not None else ""
+
+
+async def test_kub7_kub11_pod_goes_pending_to_running_with_all_conditions() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("web", "sleep", "3600"))
+        await c.until(lambda: _phase(c.pod()) == "Running")
+        pod = c.pod()
+        assert pod is not None
+        for kind in ("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "PodScheduled"):
+            assert _condition(pod, kind) == "True", kind
+        status = pod.status.container_statuses[0]
+        assert status.state.running is not None and status.ready and status.started
+        assert status.container_id.startswith("fake://") and status.restart_count == 0
+        assert pod.status.pod_ip.startswith("10.244.") and pod.status.host_ip == "127.0.0.1"
+        assert pod.status.start_time is not None and pod.status.qos_class == "BestEffort"
+
+
+async def test_kub5_kub6_crash_loop_restart_delays_are_0_10_20_40() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("crash", "sh", "-c", "exit 1"))
+        starts: list[float] = []
+
+        def restarted(count: int) -> bool:
+            pod = c.pod("crash")
+            if pod is None or not pod.status.container_statuses:
+                return False
+            return pod.status.container_statuses[0].restart_count >= count
+
+        for count in range(1, 5):
+            await c.until(lambda count=count: restarted(count))  # type: ignore[misc]
+            starts.append(c.clock.monotonic())
+        first = await c.client.get(Pod, "crash", "default")
+        gaps = [round(b - a) for a, b in itertools.pairwise(starts)]
+        assert gaps == [10, 20, 40]
+        assert first.status.phase == "Running"
+
+
+async def test_kub6_waiting_reason_is_crash_loop_back_off_with_the_upstream_message() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("crash", "sh", "-c", "exit 1"))
+        await c.until(
+            lambda: (
+                (p := c.pod("crash")) is not None
+                and bool(p.status.container_statuses)
+                and p.status.container_statuses[0].state.waiting is not None
+                and p.status.container_statuses[0].state.waiting.reason == "CrashLoopBackOff"
+            )
+        )
+        pod = c.pod("crash")
+        assert pod is not None
+        status = pod.status.container_statuses[0]
+        assert status.state.waiting is not None
+        assert status.state.waiting.message == (
+            f"back-off 10s restarting failed container=main pod=crash_default({pod.metadata.uid})"
+        )
+        assert status.last_state.terminated is not None
+        assert (status.last_state.terminated.exit_code, status.last_state.terminated.reason) == (1, "Error")
+        assert status.restart_count == 1
+        assert _condition(pod, "Ready") == "False"
+
+
+async def test_kub7_sleep_2_under_never_ends_succeeded() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("job", "sleep", "2", restart_policy="Never"))
+        await c.until(lambda: _phase(c.pod("job")) == "Running")
+        started = c.clock.monotonic()
+        await c.until(lambda: _phase(c.pod("job")) == "Succeeded")
+        assert c.clock.monotonic() - started == pytest.approx(2, abs=0.01)
+        pod = c.pod("job")
+        assert pod is not None
+        terminated = pod.status.container_statuses[0].state.terminated
+        assert terminated is not None and (terminated.exit_code, terminated.reason) == (0, "Completed")
+        assert _condition(pod, "Ready") == "False"
+        assert next(c for c in pod.status.conditions if c.type == "Ready").reason == "PodCompleted"
+
+
+@pytest.mark.parametrize(
+    ("policy", "script", "phase", "restarts"),
+    [
+        ("Never", "exit 3", "Failed", 0),
+        ("OnFailure", "exit 0", "Succeeded", 0),
+        ("Always", "exit 0", "Running", 1),
+    ],
+)
+async def test_kub5_kub7_restart_policy_decides_the_phase(
+    policy: str, script: str, phase: str, restarts: int
+) -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("p", "sh", "-c", script, restart_policy=policy))
+        await c.until(
+            lambda: (
+                (p := c.pod("p")) is not None
+                and p.status.phase == phase
+                and bool(p.status.container_statuses)
+                and p.status.container_statuses[0].restart_count >= restarts
+            )
+        )
+        await c.run_for(5)
+        pod = c.pod("p")
+        assert pod is not None and pod.status.phase == phase
+
+
+async def test_kub5_on_failure_restarts_a_failing_container_and_stays_running() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("p", "sh", "-c", "exit 2", restart_policy="OnFailure"))
+        await c.until(
+            lambda: (
+                (p := c.pod("p")) is not None
+                and bool(p.status.container_statuses)
+                and p.status.container_statuses[0].restart_count >= 2
+            )
+        )
+        pod = c.pod("p")
+        assert pod is not None and pod.status.phase == "Running"
+
+
+async def test_kub8_init_containers_run_in_order_before_the_app() -> None:
+    init = [
+        Container(name="first", image=IMAGE, command=["sleep", "3"]),
+        Container(name="second", image=IMAGE, command=["sleep", "4"]),
+    ]
+    async with cluster() as c:
+        await c.client.create(make_pod("init", "sleep", "3600", init_containers=init))
+        await c.until(
+            lambda: _phase(c.pod("init")) == "Pending" and bool(c.pod("init").status.init_container_statuses)
+        )  # type: ignore[union-attr]
+        pod = c.pod("init")
+        assert pod is not None
+        assert _condition(pod, "Initialized") == "False"
+        assert next(x for x in pod.status.conditions if x.type == "Initialized").message == (
+            "containers with incomplete status: [first second]"
+        )
+        app = pod.status.container_statuses[0]
+        assert app.state.waiting is not None and app.state.waiting.reason == "PodInitializing"
+        begin = c.clock.monotonic()
+        await c.until(lambda: _phase(c.pod("init")) == "Running")
+        assert c.clock.monotonic() - begin == pytest.approx(7, abs=0.01)
+        pod = c.pod("init")
+        assert pod is not None and _condition(pod, "Initialized") == "True"
+        assert [
+            s.state.terminated.exit_code for s in pod.status.init_container_statuses if s.state.terminated
+        ] == [0, 0]
+
+
+async def test_kub8_failing_init_container_under_never_fails_the_pod() -> None:
+    init = [Container(name="setup", image=IMAGE, command=["false"])]
+    async with cluster() as c:
+        await c.client.create(make_pod("init", "sleep", "3600", restart_policy="Never", init_containers=init))
+        await c.until(lambda: _phase(c.pod("init")) == "Failed")
+        pod = c.pod("init")
+        assert pod is not None
+        assert pod.status.container_statuses[0].state.running is None
+        assert c.runtime.network.address_of  # the sandbox was stopped: its IP is free again
+        assert len(c.network) == 0

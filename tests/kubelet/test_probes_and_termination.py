@@ -1,0 +1,137 @@
+"""Probes (KUB-9, KUB-10), graceful termination (KUB-12), active deadline (KUB-13), admission
+(SCH-10), on a fake node and a virtual clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubelite.api.core import Container, ExecAction, Pod, Probe
+from kubelite.api.meta import DeleteOptions
+from kubelite.cri import ContainerStatus, ExecResult
+from tests.kubelet.harness import IMAGE, cluster, make_pod
+
+pytestmark = pytest.mark.anyio
+
+
+def _ready(pod: Pod | None) -> str:
+    if pod is None:
+        return ""
+    return next((c.status for c in pod.status.conditions if c.type == "Ready"), "")
+
+
+def _restarts(pod: Pod | None) -> int:
+    if pod is None or not pod.status.container_statuses:
+        return -1
+    return pod.status.container_statuses[0].restart_count
+
+
+def _probe(command: str) -> Probe:
+    return Probe(exec=ExecAction(command=[command]))
+
+
+async def test_kub10_failing_liveness_probe_restarts_at_the_third_failure_20s_after_the_first() -> None:
+    container = Container(
+        name="main", image=IMAGE, command=["sleep", "3600"], liveness_probe=_probe("healthy")
+    )
+    failures: list[float] = []
+    async with cluster() as c:
+        healthy = True
+        first: list[str] = []
+
+        def answer(status: ContainerStatus, cmd: list[str]) -> ExecResult:
+            first[:] = first or [status.id]
+            if not healthy and status.id == first[0]:
+                failures.append(c.clock.monotonic())
+            return ExecResult(exit_code=0 if healthy else 1)
+
+        c.runtime.set_exec_handler(answer)
+        await c.client.create(make_pod("live", containers=[container]))
+        await c.until(lambda: _ready(c.pod("live")) == "True")
+        await c.run_for(25)
+        assert _restarts(c.pod("live")) == 0
+        healthy = False
+        await c.until(lambda: _restarts(c.pod("live")) == 1)
+        assert len(failures) == 3
+        assert failures[-1] - failures[0] == pytest.approx(20)
+        await c.until(lambda: bool(c.events("Killing")))
+        killing = [e.message for e in c.events("Killing")]
+        assert "Container main failed liveness probe, will be restarted" in killing
+        pod = c.pod("live")
+        assert pod is not None
+        last = pod.status.container_statuses[0].last_state.terminated
+        assert last is not None and last.exit_code == 143
+
+
+async def test_kub10_readiness_probe_gates_ready_but_never_restarts() -> None:
+    container = Container(
+        name="main", image=IMAGE, command=["sleep", "3600"], readiness_probe=_probe("ready")
+    )
+    async with cluster() as c:
+        ready = False
+        c.runtime.set_exec_handler(lambda status, cmd: ExecResult(exit_code=0 if ready else 1))
+        await c.client.create(make_pod("r", containers=[container]))
+        await c.until(lambda: (p := c.pod("r")) is not None and p.status.phase == "Running")
+        await c.run_for(60)
+        pod = c.pod("r")
+        assert pod is not None and _ready(pod) == "False" and _restarts(pod) == 0
+        assert next(x for x in pod.status.conditions if x.type == "ContainersReady").message == (
+            "containers with unready status: [main]"
+        )
+        ready = True
+        await c.until(lambda: _ready(c.pod("r")) == "True")
+        ready = False
+        await c.until(lambda: _ready(c.pod("r")) == "False")
+        assert _restarts(c.pod("r")) == 0
+
+
+async def test_kub12_graceful_deletion_waits_out_the_grace_period_then_deletes() -> None:
+    async with cluster() as c:
+        c.runtime.ignore_sigterm("main")
+        await c.client.create(make_pod("g", "sleep", "3600", termination_grace_period_seconds=20))
+        await c.until(lambda: _ready(c.pod("g")) == "True")
+        await c.client.delete(Pod, "g", "default")
+        begin = c.clock.monotonic()
+        pod = c.pod("g")
+        await c.until(lambda: (p := c.pod("g")) is not None and p.metadata.deletion_timestamp is not None)
+        await c.run_for(19)
+        pod = c.pod("g")
+        assert pod is not None  # still terminating
+        await c.until(lambda: c.pod("g") is None)
+        assert c.clock.monotonic() - begin == pytest.approx(20, abs=0.01)
+        assert await c.runtime.list_pod_sandbox() == []
+        assert len(c.network) == 0
+
+
+async def test_kub12_sigterm_ends_a_plain_container_at_once_and_the_pod_goes_away() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("quick", "sleep", "3600"))
+        await c.until(lambda: _ready(c.pod("quick")) == "True")
+        begin = c.clock.monotonic()
+        await c.client.delete(Pod, "quick", "default", options=DeleteOptions(grace_period_seconds=30))
+        await c.until(lambda: c.pod("quick") is None)
+        assert c.clock.monotonic() - begin < 1
+
+
+async def test_kub13_active_deadline_fails_the_pod() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("d", "sleep", "3600", active_deadline_seconds=30))
+        await c.until(lambda: (p := c.pod("d")) is not None and p.status.phase == "Running")
+        begin = c.clock.monotonic()
+        await c.until(lambda: (p := c.pod("d")) is not None and p.status.phase == "Failed")
+        assert c.clock.monotonic() - begin == pytest.approx(30, abs=0.5)
+        pod = c.pod("d")
+        assert pod is not None and pod.status.reason == "DeadlineExceeded"
+        assert pod.status.message == "Pod was active on the node longer than the specified deadline"
+
+
+async def test_sch10_a_hand_bound_pod_that_does_not_fit_is_rejected_out_of_cpu() -> None:
+    big = Container(name="main", image=IMAGE, command=["sleep", "1"], resources={"requests": {"cpu": "8"}})  # type: ignore[arg-type]
+    async with cluster() as c:
+        await c.client.create(make_pod("big", containers=[big]))
+        await c.until(lambda: (p := c.pod("big")) is not None and p.status.phase == "Failed")
+        pod = c.pod("big")
+        assert pod is not None and pod.status.reason == "OutOfcpu"
+        assert pod.status.message == (
+            "Pod was rejected: Node didn't have enough resource: cpu, requested: 8000, used: 0, capacity: 4000"
+        )
+        assert await c.runtime.list_pod_sandbox() == []
