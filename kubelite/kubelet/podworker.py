@@ -10,6 +10,8 @@ ending, a probe period, the active deadline, a periodic resync). A sync is level
    grace (at least 2 s between SIGTERM and SIGKILL), write the terminal phase (Succeeded iff all
    exited 0), then DELETE with grace 0 and a UID precondition (KUB-12).
 3. A terminal pod (Succeeded/Failed): stop its sandbox (its IP is released); nothing restarts.
+   A worker started for a pod whose ready sandbox already exists in the runtime (the kubelet
+   restarted) adopts it and its containers instead of starting new ones.
 4. Otherwise: admission on first sight (SCH-10), `activeDeadlineSeconds` (KUB-13), the sandbox,
    init containers one at a time (KUB-8), app containers with restart policy and crash-loop
    back-off (KUB-5, KUB-6), image pulls (KUB-3), probes (KUB-10); then the status (KUB-4, KUB-7,
@@ -40,6 +42,7 @@ from kubelite.cri import (
     CRIError,
     KeyValue,
     PodSandboxConfig,
+    PodSandboxFilter,
     PodSandboxMetadata,
     PodSandboxState,
     PortMapping,
@@ -232,6 +235,8 @@ class PodWorker:
 
     async def _ensure_sandbox(self) -> None:
         runtime = self.ctx.runtime
+        if not self.sandbox_id:
+            await self._adopt_sandbox()
         if self.sandbox_id:
             status = await runtime.pod_sandbox_status(self.sandbox_id)
             if status.state is PodSandboxState.READY:
@@ -243,6 +248,17 @@ class PodWorker:
         self.ctx.wakers[self.sandbox_id] = self.wake
         status = await runtime.pod_sandbox_status(self.sandbox_id)
         self.sandbox_ip = self.ctx.config.node_ip if self.pod.spec.host_network else status.ip
+
+    async def _adopt_sandbox(self) -> None:
+        """After a kubelet restart: take over the pod's ready sandbox from the runtime, if any."""
+        wanted = PodSandboxFilter(state=PodSandboxState.READY, label_selector={POD_UID_LABEL: self.uid})
+        found = await self.ctx.runtime.list_pod_sandbox(wanted)
+        if found:
+            latest = max(found, key=lambda info: info.metadata.attempt)
+            self.sandbox_id, self.sandbox_attempt = latest.id, latest.metadata.attempt
+            self.ctx.wakers[self.sandbox_id] = self.wake
+            status = await self.ctx.runtime.pod_sandbox_status(self.sandbox_id)
+            self.sandbox_ip = self.ctx.config.node_ip if self.pod.spec.host_network else status.ip
 
     async def _stop_sandbox(self) -> None:
         if self.sandbox_id:

@@ -11,7 +11,7 @@ from kubelite.api.core.env import ConfigMapKeySelector
 from kubelite.api.meta import ObjectMeta
 from kubelite.client.errors import BadRequest
 from kubelite.clock import parse_rfc3339
-from kubelite.kubelet import KubeletConfig
+from kubelite.kubelet import Kubelet, KubeletConfig
 from kubelite.kubelet.images import default_policy
 from tests.kubelet.harness import IMAGE, cluster, make_pod
 
@@ -174,3 +174,24 @@ async def test_logs_are_readable_with_tail_and_previous() -> None:
         ]
         with pytest.raises(BadRequest):
             [line async for line in kubelet.logs("default", "log", "nope")]
+
+
+async def test_a_restarted_kubelet_adopts_running_containers_instead_of_starting_new_ones() -> None:
+    async with cluster() as c:
+        await c.client.create(make_pod("keep", "sleep", "3600"))
+        await c.until(lambda: (p := c.pod("keep")) is not None and p.status.phase == "Running")
+        before = c.pod("keep").status.container_statuses[0].container_id  # type: ignore[union-attr]
+        c.stop_node("node-1")
+        await c.run_for(1)
+        runtime = c.runtimes["node-1"]
+        kubelet = c.kubelets["node-1"]
+        again = Kubelet(
+            c.client, runtime, c.images, kubelet.config, c.dispatcher, clock=c.clock, network=c.probes
+        )
+        await c.group.start(again.run)
+        await c.run_for(30)
+        pod = c.pod("keep")
+        assert pod is not None and pod.status.phase == "Running"
+        assert pod.status.container_statuses[0].container_id == before
+        assert len(await runtime.list_pod_sandbox()) == 1
+        assert len(await runtime.list_containers()) == 1
