@@ -223,12 +223,20 @@ class Kubelet:
         try:
             self._lease = await self.client.update(renewed(self._lease, self._node, duration, now))
         except (Conflict, NotFound):
-            self._lease = None  # re-read (or re-create) at once
-            await self._renew_lease()
+            self._lease = None  # re-read (or re-create) on the next try
+            raise
 
     async def _lease_loop(self) -> None:
+        """NODE-2. A failed renewal is retried after 0.2 s, doubling up to the renew interval."""
+        retry = 0.2
         while True:
-            await self._renew_lease()
+            try:
+                await self._renew_lease()
+            except (Conflict, NotFound):
+                await self.clock.sleep(retry)
+                retry = min(retry * 2, self.config.lease_renew_interval)
+                continue
+            retry = 0.2
             await self.clock.sleep(self.config.lease_renew_interval)
 
     # -- logs ----------------------------------------------------------------------------------
