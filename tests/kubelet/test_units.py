@@ -1,0 +1,220 @@
+"""Table tests for the kubelet's pure parts: crash-loop back-off (KUB-6), phase (KUB-7), admission
+(SCH-10), environment resolution, and the NODE-3 write rule."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from kubelite.api.core import (
+    ConfigMap,
+    Container,
+    ContainerState,
+    ContainerStateRunning,
+    ContainerStateTerminated,
+    ContainerStateWaiting,
+    ContainerStatus,
+    EnvVar,
+    EnvVarSource,
+    NodeStatus,
+    ObjectFieldSelector,
+    Pod,
+    PodSpec,
+    ResourceRequirements,
+    Secret,
+)
+from kubelite.api.core.env import ConfigMapEnvSource, EnvFromSource, SecretKeySelector
+from kubelite.api.meta import ObjectMeta
+from kubelite.clock import FakeClock
+from kubelite.kubelet import KubeletConfig
+from kubelite.kubelet.admission import Admission, pod_requests
+from kubelite.kubelet.backoff import Backoff
+from kubelite.kubelet.env import ConfigError, expand, resolve_env
+from kubelite.kubelet.nodestatus import desired_status, needs_write, stamp_heartbeat
+from kubelite.kubelet.phase import pod_phase
+from kubelite.kubelet.podworker import go_duration, should_restart
+
+pytestmark = pytest.mark.anyio
+
+
+def test_kub6_backoff_sequence_is_10_20_40_80_160_300_300_and_resets_after_600s() -> None:
+    clock = FakeClock()
+    backoff = Backoff(10, 300, clock)
+    delays = []
+    for _ in range(8):
+        delays.append(backoff.next("pod/c", clock.now()))
+        clock.advance(delays[-1])
+    assert delays == [10, 20, 40, 80, 160, 300, 300, 300]
+    clock.advance(601)
+    assert backoff.next("pod/c", clock.now()) == 10
+
+
+def test_kub6_a_finish_inside_the_delay_is_in_back_off_until_it_passes() -> None:
+    clock = FakeClock()
+    backoff = Backoff(10, 300, clock)
+    backoff.next("k", clock.now())
+    finished = clock.now()
+    clock.advance(9.9)
+    assert backoff.in_backoff_since("k", finished) and backoff.remaining("k", finished) == pytest.approx(0.1)
+    clock.advance(0.1)
+    assert not backoff.in_backoff_since("k", finished)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(10, "10s"), (40, "40s"), (80, "1m20s"), (160, "2m40s"), (300, "5m0s")]
+)
+def test_go_duration_text(seconds: float, text: str) -> None:
+    assert go_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("policy", "code", "restart"),
+    [
+        ("Always", 0, True),
+        ("Always", 1, True),
+        ("OnFailure", 0, False),
+        ("OnFailure", 2, True),
+        ("Never", 1, False),
+    ],
+)
+def test_kub5_restart_policy(policy: str, code: int, restart: bool) -> None:
+    assert should_restart(policy, code) is restart
+
+
+def _running(name: str = "c") -> ContainerStatus:
+    return ContainerStatus(name=name, state=ContainerState(running=ContainerStateRunning(started_at="x")))
+
+
+def _exited(code: int, name: str = "c") -> ContainerStatus:
+    return ContainerStatus(
+        name=name, state=ContainerState(terminated=ContainerStateTerminated(exit_code=code))
+    )
+
+
+def _waiting(name: str = "c", *, crashed: int | None = None) -> ContainerStatus:
+    last = (
+        ContainerState(terminated=ContainerStateTerminated(exit_code=crashed))
+        if crashed is not None
+        else ContainerState()
+    )
+    return ContainerStatus(
+        name=name, state=ContainerState(waiting=ContainerStateWaiting(reason="x")), last_state=last
+    )
+
+
+@pytest.mark.parametrize(
+    ("policy", "init", "app", "phase"),
+    [
+        ("Always", [], [_waiting()], "Pending"),
+        ("Always", [], [_running()], "Running"),
+        ("Always", [], [_running("a"), _waiting("b")], "Pending"),
+        ("Always", [], [_exited(0)], "Running"),
+        ("Always", [], [_waiting(crashed=1)], "Running"),
+        ("OnFailure", [], [_exited(0)], "Succeeded"),
+        ("OnFailure", [], [_exited(1)], "Running"),
+        ("Never", [], [_exited(0), _exited(0, "b")], "Succeeded"),
+        ("Never", [], [_exited(0), _exited(3, "b")], "Failed"),
+        ("Never", [], [_running(), _exited(3, "b")], "Running"),
+        ("Never", [_exited(1, "i")], [_waiting()], "Failed"),
+        ("Always", [_exited(1, "i")], [_waiting()], "Pending"),
+        ("Always", [_waiting("i", crashed=1)], [_waiting()], "Pending"),
+        ("Always", [_exited(0, "i"), _running("j")], [_waiting()], "Pending"),
+        ("Always", [_exited(0, "i")], [_running()], "Running"),
+    ],
+)
+def test_kub7_phase_table(
+    policy: str, init: list[ContainerStatus], app: list[ContainerStatus], phase: str
+) -> None:
+    assert pod_phase(policy, init, app) == phase
+
+
+def _pod(uid: str, *requests: dict[str, str], init: dict[str, str] | None = None) -> Pod:
+    containers = [
+        Container(name=f"c{i}", resources=ResourceRequirements(requests=r)) for i, r in enumerate(requests)
+    ]
+    init_containers = [Container(name="i", resources=ResourceRequirements(requests=init))] if init else []
+    return Pod(
+        metadata=ObjectMeta(uid=uid), spec=PodSpec(containers=containers, init_containers=init_containers)
+    )
+
+
+def test_sch5_pod_requests_take_the_larger_of_app_sum_and_init_max() -> None:
+    pod = _pod("a", {"cpu": "250m", "memory": "64Mi"}, {"cpu": "250m"}, init={"cpu": "1", "memory": "32Mi"})
+    assert pod_requests(pod) == {"cpu": 1000, "memory": 64 * 1024 * 1024}
+
+
+def test_sch10_admission_rejects_what_does_not_fit_and_release_frees_it() -> None:
+    admission = Admission({"cpu": "2", "memory": "1Gi", "pods": "2"})
+    assert admission.admit(_pod("a", {"cpu": "1500m"})) is None
+    rejected = admission.admit(_pod("b", {"cpu": "1"}))
+    assert rejected is not None and rejected.reason == "OutOfcpu"
+    assert (
+        rejected.message
+        == "Node didn't have enough resource: cpu, requested: 1000, used: 1500, capacity: 2000"
+    )
+    assert admission.admit(_pod("c", {"memory": "2Gi"})).reason == "OutOfmemory"  # type: ignore[union-attr]
+    assert admission.admit(_pod("d")) is None
+    assert admission.admit(_pod("e")).reason == "OutOfpods"  # type: ignore[union-attr]
+    admission.release("a")
+    assert admission.admit(_pod("b", {"cpu": "1"})) is None
+
+
+def test_env_expansion_follows_kubernetes() -> None:
+    assert expand("$(A)-$(B)-$$(A)-$(MISSING)", {"A": "1", "B": "2"}) == "1-2-$(A)-$(MISSING)"
+
+
+async def test_env_from_config_maps_secrets_and_pod_fields_in_order() -> None:
+    objects = {
+        ("configmap", "cfg"): ConfigMap(data={"MODE": "fast", "LEVEL": "3"}),
+        ("secret", "creds"): Secret(data={"token": base64.b64encode(b"s3cret").decode()}),
+    }
+
+    async def fetch(kind: str, name: str) -> ConfigMap | Secret | None:
+        return objects.get((kind, name))
+
+    container = Container(
+        name="c",
+        env_from=[EnvFromSource(prefix="CFG_", config_map_ref=ConfigMapEnvSource(name="cfg"))],
+        env=[
+            EnvVar(name="CFG_MODE", value="slow"),
+            EnvVar(
+                name="TOKEN",
+                value_from=EnvVarSource(secret_key_ref=SecretKeySelector(name="creds", key="token")),
+            ),
+            EnvVar(
+                name="POD", value_from=EnvVarSource(field_ref=ObjectFieldSelector(field_path="metadata.name"))
+            ),
+            EnvVar(name="BOTH", value="$(CFG_MODE)/$(POD)"),
+        ],
+    )
+    pod = Pod(metadata=ObjectMeta(name="web", namespace="default"))
+    assert dict(await resolve_env(container, pod, fetch)) == {
+        "CFG_MODE": "slow",
+        "CFG_LEVEL": "3",
+        "TOKEN": "s3cret",
+        "POD": "web",
+        "BOTH": "slow/web",
+    }
+    missing = Container(
+        name="c",
+        env=[
+            EnvVar(
+                name="X", value_from=EnvVarSource(secret_key_ref=SecretKeySelector(name="creds", key="nope"))
+            )
+        ],
+    )
+    with pytest.raises(ConfigError, match="couldn't find key nope in Secret default/creds"):
+        await resolve_env(missing, pod, fetch)
+
+
+def test_node3_status_write_rule() -> None:
+    config = KubeletConfig("n")
+    first = stamp_heartbeat(desired_status(NodeStatus(), config, "fake://0.1", ready=True, now=1000), 1000)
+    again = desired_status(first, config, "fake://0.1", ready=True, now=1010)
+    assert not needs_write(first, again, 1000, 1010, 300)
+    assert needs_write(first, again, 1000, 1300, 300)
+    not_ready = desired_status(first, config, "fake://0.1", ready=False, now=1010)
+    assert needs_write(first, not_ready, 1000, 1010, 300)
+    ready = next(c for c in not_ready.conditions if c.type == "Ready")
+    assert (ready.status, ready.reason) == ("False", "KubeletNotReady")
