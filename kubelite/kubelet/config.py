@@ -1,15 +1,17 @@
 """Settings of one kubelet, with Kubernetes' defaults.
 
 Contract: `KubeletConfig` is plain data, validated by `validate()` (the CLI and the fake node pool
-call it; a bad value raises `ValueError` naming the field). Durations are seconds. `capacity`
-uses Kubernetes quantities; `allocatable` defaults to `capacity`. The defaults are the upstream
-ones: Lease of 40 s renewed every 10 s (NODE-2), status computed every 10 s and written at least
-every 5 min (NODE-3), crash-loop back-off 10 s doubling to 300 s (KUB-6), image pull back-off the
-same (KUB-3), and at least 2 s between SIGTERM and SIGKILL (KUB-12).
+call it; a bad value raises `ValueError` naming the field). Durations are seconds. `capacity` uses
+Kubernetes quantities (fake nodes: configurable; a node on a real runtime uses `host_capacity()`,
+the machine's CPUs and memory); `allocatable` defaults to `capacity`. The defaults are upstream's:
+a Lease of 40 s renewed every 10 s (NODE-2), status computed every 10 s and written at least every
+5 min (NODE-3), crash-loop back-off 10 s doubling to 300 s (KUB-6), image pull back-off the same
+(KUB-3), and at least 2 s between SIGTERM and SIGKILL (KUB-12).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from kubelite.api.quantity import parse_quantity
@@ -17,6 +19,21 @@ from kubelite.api.quantity import parse_quantity
 KUBELET_VERSION = "v1.32.0-kubelite"
 
 DEFAULT_CAPACITY = {"cpu": "4", "memory": "16Gi", "pods": "110", "ephemeral-storage": "100Gi"}
+
+
+def host_capacity() -> dict[str, str]:
+    """This machine's CPUs and memory (from /proc/meminfo when there is one), for real nodes."""
+    cpus = os.cpu_count() or 1
+    memory = "16Gi"
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    memory = f"{int(line.split()[1])}Ki"
+                    break
+    except OSError:
+        pass
+    return {**DEFAULT_CAPACITY, "cpu": str(cpus), "memory": memory}
 
 
 @dataclass(frozen=True, slots=True)

@@ -392,7 +392,23 @@ class PodWorker:
         await ctx.runtime.start_container(container_id)
         record("Normal", "Started", f"Started container {container.name}")
         self.waiting.pop(container.name, None)
+        await self._post_start(container, container_id)
         return True
+
+    async def _post_start(self, container: Container, container_id: str) -> None:
+        """Run a postStart exec hook; a failing one kills the container (restart policy applies)."""
+        hook = container.lifecycle.post_start if container.lifecycle is not None else None
+        if hook is None or hook.exec is None:
+            return
+        try:
+            result = await self.ctx.runtime.exec_sync(container_id, list(hook.exec.command), self._grace())
+            failed = result.exit_code != 0
+        except CRIError:
+            failed = True
+        if failed:
+            message = f"PostStartHook failed for container {container.name}"
+            self.ctx.record(self.pod, "Warning", "FailedPostStartHook", message)
+            await self.ctx.runtime.stop_container(container_id, self._grace())
 
     def _with_ips(self) -> Pod:
         status = msgspec.structs.replace(

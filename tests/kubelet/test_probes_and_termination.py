@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelite.api.core import Container, ExecAction, Pod, Probe
+from kubelite.api.core import Container, ExecAction, Lifecycle, LifecycleHandler, Pod, Probe
 from kubelite.api.meta import DeleteOptions
 from kubelite.cri import ContainerStatus, ExecResult
 from tests.kubelet.harness import IMAGE, cluster, make_pod
@@ -135,3 +135,36 @@ async def test_sch10_a_hand_bound_pod_that_does_not_fit_is_rejected_out_of_cpu()
             "Pod was rejected: Node didn't have enough resource: cpu, requested: 8000, used: 0, capacity: 4000"
         )
         assert await c.runtime.list_pod_sandbox() == []
+
+
+async def test_failing_post_start_hook_kills_the_container_and_restart_policy_applies() -> None:
+    hook = Lifecycle(post_start=LifecycleHandler(exec=ExecAction(command=["setup"])))
+    container = Container(name="main", image=IMAGE, command=["sleep", "3600"], lifecycle=hook)
+    async with cluster() as c:
+        c.runtime.set_exec_handler(lambda status, cmd: ExecResult(exit_code=1))
+        await c.client.create(make_pod("hook", containers=[container]))
+        await c.until(lambda: _restarts(c.pod("hook")) >= 1)
+        await c.until(lambda: bool(c.events("FailedPostStartHook")))
+        assert c.events("FailedPostStartHook")[0].message == "PostStartHook failed for container main"
+
+
+async def test_kub12_pre_stop_hook_runs_before_sigterm_and_its_time_counts_against_the_grace() -> None:
+    hook = Lifecycle(pre_stop=LifecycleHandler(exec=ExecAction(command=["sleep", "9"])))
+    container = Container(name="main", image=IMAGE, command=["sleep", "3600"], lifecycle=hook)
+    ran: list[float] = []
+    async with cluster() as c:
+        c.runtime.ignore_sigterm("main")
+
+        def answer(status: ContainerStatus, cmd: list[str]) -> ExecResult | None:
+            ran.append(c.clock.monotonic())
+            return None  # interpreted: `sleep 9` takes 9 s on the clock
+
+        c.runtime.set_exec_handler(answer)
+        await c.client.create(make_pod("stop", containers=[container], termination_grace_period_seconds=10))
+        await c.until(lambda: _ready(c.pod("stop")) == "True")
+        await c.client.delete(Pod, "stop", "default")
+        begin = c.clock.monotonic()
+        await c.until(lambda: c.pod("stop") is None)
+        assert ran and ran[0] == pytest.approx(begin, abs=0.01)
+        # preStop took 9 of the 10 s; SIGTERM still gets the 2 s minimum before SIGKILL.
+        assert c.clock.monotonic() - begin == pytest.approx(11, abs=0.01)
