@@ -1,10 +1,12 @@
-"""The `demo` subcommand: a real API server over SQLite, driven through the in-process client.
+"""The `demo` subcommand: a real API server over SQLite with a scheduler, node controllers and fake
+nodes, driven through the in-process client.
 
 Everything printed comes from the live objects (YAML as kubectl prints it); nothing is canned.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +15,10 @@ import msgspec
 
 from kubelite.api.apps import Deployment, DeploymentSpec
 from kubelite.api.autoscaling import Scale, ScaleSpec
-from kubelite.api.core import Binding, Container, ObjectReference, Pod, PodSpec, PodTemplateSpec
-from kubelite.api.errors import APIError
+from kubelite.api.core import Container, Pod, PodSpec, PodTemplateSpec
+from kubelite.api.errors import APIError, NotFound
 from kubelite.api.meta import DeleteOptions, LabelSelector, Object, ObjectMeta
-from kubelite.apiserver import APIServer
+from kubelite.cli.cluster import LocalCluster, local_cluster
 from kubelite.client import InProcessClient, PatchType
 from kubelite.client.inprocess import TypedWatch
 from kubelite.store.sqlite import SQLiteStorage
@@ -26,6 +28,11 @@ from kubelite.store.sqlite import SQLiteStorage
 class DemoSettings:
     data_dir: Path = Path("data")
     """Directory holding `kubelite.db`; created if missing."""
+    nodes: int = 2
+    """Fake nodes to run (each a kubelet on the fake runtime)."""
+
+
+HELLO_SCRIPT = "echo hello from kubelite; sleep 3600"
 
 
 def show(title: str, obj: object) -> None:
@@ -47,14 +54,15 @@ async def run_demo(settings: DemoSettings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with SQLiteStorage(settings.data_dir / "kubelite.db") as storage:
         print(f"store at revision {storage.revision} ({settings.data_dir / 'kubelite.db'})")
-        server = APIServer(storage)
-        await server.bootstrap()
-        client = InProcessClient(server, field_manager="demo")
-        async with anyio.create_task_group() as tg:
-            watch = client.watch(Pod, "default")
-            tg.start_soon(_print_events, watch)
-            await _exercise(client)
-            watch.close()
+        async with local_cluster(storage, nodes=settings.nodes) as cluster:
+            client = cluster.client
+            print(f"started the scheduler, node controllers and {settings.nodes} fake node(s)")
+            async with anyio.create_task_group() as tg:
+                watch = client.watch(Pod, "default")
+                tg.start_soon(_print_events, watch)
+                await _exercise(client)
+                await _pod_lifecycle(cluster)
+                watch.close()
         print(f"store at revision {storage.revision}; run again to see the objects persist")
 
 
@@ -65,7 +73,6 @@ async def _exercise(client: InProcessClient) -> None:
         for old in existing.items:
             await client.delete(Deployment, old.metadata.name, "default")
         for leftover in (await client.list(Pod, "default")).items:
-            # No kubelet runs yet to finish a graceful deletion, so remove leftovers at once.
             await client.delete(
                 Pod, leftover.metadata.name, "default", options=DeleteOptions(grace_period_seconds=0)
             )
@@ -81,7 +88,6 @@ async def _exercise(client: InProcessClient) -> None:
         f"generation {patched.metadata.generation}"
     )
     await _rejected(client)
-    await _pod_lifecycle(client)
 
 
 async def _rejected(client: InProcessClient) -> None:
@@ -91,22 +97,58 @@ async def _rejected(client: InProcessClient) -> None:
         print(f"--- rejected ({err.status.code} {err.status.reason}): {err.message}")
 
 
-async def _pod_lifecycle(client: InProcessClient) -> None:
+async def _pod_lifecycle(cluster: LocalCluster) -> None:
+    """A pod the scheduler places on a fake node, whose kubelet runs it, logs it and ends it."""
+    client = cluster.client
     pod = Pod(
         metadata=ObjectMeta(generate_name="hello-", namespace="default"),
-        spec=PodSpec(containers=[Container(name="hello", image="busybox")]),
+        spec=PodSpec(
+            containers=[
+                Container(
+                    name="hello",
+                    image="busybox:1.36",
+                    command=["sh", "-c", "echo hello from kubelite; sleep 3600"],
+                )
+            ]
+        ),
     )
     created = await client.create(pod)
     name = created.metadata.name
-    await client.bind(
-        Binding(
-            metadata=ObjectMeta(name=name, namespace="default"),
-            target=ObjectReference(kind="Node", name="node-1"),
-        )
+    with anyio.fail_after(30):
+        running = await _wait_for(client, name, lambda p: p is not None and p.status.phase == "Running")
+    assert running is not None
+    status = running.status
+    print(
+        f"--- pod/{name} Running on {running.spec.node_name}, podIP {status.pod_ip}, "
+        f"started {status.start_time}"
     )
+    for condition in status.conditions:
+        print(f"    {condition.type}={condition.status}")
+    kubelet = cluster.nodes.kubelets[running.spec.node_name]
+    print(f"--- logs: {[line async for line in kubelet.logs('default', name)]}")
     deleting = await client.delete(Pod, name, "default")
     if deleting is not None:
         show("pod after DELETE (graceful: still there with a deletionTimestamp)", _meta_only(deleting))
+    with anyio.fail_after(30):
+        await _wait_for(client, name, lambda p: p is None)
+    print(f"--- pod/{name} is gone: its kubelet stopped the container, reported, and deleted it")
+
+
+async def _wait_for(client: InProcessClient, name: str, done: Callable[[Pod | None], bool]) -> Pod | None:
+    """Watch one pod until `done(pod)` (None once deleted) holds; returns that state."""
+    async with client.watch(Pod, "default", field_selector=f"metadata.name={name}") as events:
+        current: Pod | None
+        try:
+            current = await client.get(Pod, name, "default")
+        except NotFound:
+            current = None
+        if done(current):
+            return current
+        async for event in events:
+            current = None if event.type == "DELETED" else event.object
+            if done(current):
+                return current
+    return current
 
 
 def _meta_only(obj: Object) -> dict[str, object]:

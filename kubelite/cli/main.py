@@ -1,10 +1,11 @@
 """Command-line entry point. Parses arguments and hands typed settings to a subcommand.
 
 Subcommands (with none given, `demo` runs):
-- `demo [--data-dir DIR]`: runs a durable SQLite-backed API server in this process and exercises it
-  (create with defaults, scale, strategic patch, a rejected write, binding, graceful delete, watch),
-  printing what happens. Running it again reuses the data directory: objects persist and the revision
-  continues.
+- `demo [--data-dir DIR] [--nodes N]`: runs a durable SQLite-backed API server with the scheduler,
+  the node lifecycle controller and N fake nodes in this process and exercises it (create with
+  defaults, scale, strategic patch, a rejected write, a pod scheduled, run, logged and gracefully
+  deleted by its kubelet, watch), printing what happens. Running it again reuses the data
+  directory: objects persist and the revision continues.
 Bad flags exit with status 2 and a usage message (argparse).
 """
 
@@ -19,11 +20,22 @@ import anyio
 from kubelite.cli.demo import DemoSettings, run_demo
 
 
+def _node_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid node count {text!r}: not an integer") from None
+    if not 0 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"invalid node count {value}: must be between 0 and 1000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kubelite", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command")
     demo = commands.add_parser("demo", help="exercise an in-process API server backed by SQLite")
     demo.add_argument("--data-dir", type=Path, default=Path("data"), help="where the SQLite file lives")
+    demo.add_argument("--nodes", type=_node_count, default=2, help="fake nodes to run (default 2)")
     return parser
 
 
@@ -31,5 +43,5 @@ def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(arguments or ["demo"])
     if args.command == "demo":
-        anyio.run(run_demo, DemoSettings(data_dir=args.data_dir))
+        anyio.run(run_demo, DemoSettings(data_dir=args.data_dir, nodes=args.nodes))
     return 0

@@ -22,6 +22,9 @@ def test_demo_persists_objects_and_continues_the_revision(
     first = capsys.readouterr().out
     assert "kind: Deployment" in first and "revisionHistoryLimit: 10" in first
     assert "rejected (422 Invalid)" in first
+    assert re.search(r"pod/hello-\w+ Running on node-[12], podIP 10\.244\.", first)
+    assert "--- logs: ['hello from kubelite']" in first
+    assert re.search(r"pod/hello-\w+ is gone", first)
     start, end = _revisions(first)
     assert start == 0 and end > start
     rows = sqlite3.connect(tmp_path / "kubelite.db").execute("SELECT name FROM objects").fetchall()
@@ -43,7 +46,11 @@ def test_no_arguments_runs_the_demo(
     assert "store at revision" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [["bogus"], ["demo", "--nope"]], ids=["unknown-command", "unknown-flag"])
+@pytest.mark.parametrize(
+    "argv",
+    [["bogus"], ["demo", "--nope"], ["demo", "--nodes", "-1"], ["demo", "--nodes", "two"]],
+    ids=["unknown-command", "unknown-flag", "negative-nodes", "non-integer-nodes"],
+)
 def test_bad_arguments_exit_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(argv)
