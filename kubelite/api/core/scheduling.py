@@ -7,7 +7,12 @@ Tolerations are an atomic list; topology spread constraints merge by `topologyKe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kubelite.api.meta import Base, LabelSelector
+
+if TYPE_CHECKING:
+    from kubelite.api.core.node import Taint
 
 
 class NodeSelectorRequirement(Base):
@@ -75,6 +80,17 @@ class Toleration(Base):
     value: str = ""
     effect: str = ""
     toleration_seconds: int | None = None
+
+    def tolerates(self, taint: Taint) -> bool:
+        """SCH-3: effect empty or equal; key empty or equal; `Exists`, or `Equal`/empty with equal
+        values. Any other operator matches nothing."""
+        if self.effect and self.effect != taint.effect:
+            return False
+        if self.key and self.key != taint.key:
+            return False
+        if self.operator == "Exists":
+            return True
+        return self.operator in ("", "Equal") and self.value == taint.value
 
 
 class TopologySpreadConstraint(Base):

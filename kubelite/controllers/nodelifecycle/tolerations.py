@@ -1,7 +1,6 @@
 """Pure toleration arithmetic of taint eviction (NODE-11).
 
-- `tolerates(toleration, taint)`: an empty effect or key is a wildcard; operator `Exists` matches any
-  value, `Equal` (or empty) needs equal values; any other operator matches nothing.
+- `tolerates(toleration, taint)`: `Toleration.tolerates` (SCH-3), kept as a function for tables.
 - `eviction_delay(taints, tolerations)`: how long a pod may stay on a node with these NoExecute
   taints. 0 → delete now (some taint is not tolerated, or a matching toleration has
   `tolerationSeconds` ≤ 0); None → tolerated forever (no matching toleration has seconds); else the
@@ -14,13 +13,7 @@ from kubelite.api.core import Taint, Toleration
 
 
 def tolerates(toleration: Toleration, taint: Taint) -> bool:
-    if toleration.effect and toleration.effect != taint.effect:
-        return False
-    if toleration.key and toleration.key != taint.key:
-        return False
-    if toleration.operator == "Exists":
-        return True
-    return toleration.operator in ("", "Equal") and toleration.value == taint.value
+    return toleration.tolerates(taint)
 
 
 def eviction_delay(taints: list[Taint], tolerations: list[Toleration]) -> float | None:
