@@ -24,7 +24,11 @@ lint: install
 	$(BIN)/ruff format --check kubelite tests bench
 	$(BIN)/mypy --strict kubelite
 
+# The Docker-backed tests need dockerd and a static busybox: installed here when root with apt-get
+# (a no-op once present; otherwise they skip, or fail under KUBELITE_REQUIRE_DOCKER=1). The tests
+# start and stop their own private daemon.
 test: lint
+	scripts/docker-test-env
 	$(BIN)/python -m pytest -q
 
 bench: install
