@@ -1,0 +1,171 @@
+"""The kubelet on the real Docker backend (skipped without a daemon; CI requires one): a busybox pod
+really runs with kubelite's labels, a crashing container's restartCount grows, logs are readable,
+deletion stops and removes the containers, and two containers of one pod talk over 127.0.0.1.
+
+The daemon runs on real time, so the kubelet uses the system clock; waits are bounded and wake on
+the pod's own watch events, never on a sleep."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+import pytest
+
+from kubelite.api.core import Container, Pod, PodSpec
+from kubelite.api.meta import DeleteOptions, ObjectMeta
+from kubelite.apiserver import APIServer
+from kubelite.client import InProcessClient
+from kubelite.informers import SharedInformerFactory
+from kubelite.informers.handlers import EventHandlers
+from kubelite.kubelet import Kubelet, KubeletConfig, PodDispatcher
+from kubelite.store.memory import MemoryStorage
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+@dataclass
+class DockerNode:
+    client: InProcessClient
+    factory: SharedInformerFactory
+    kubelet: Kubelet
+    harness: object
+    changed: anyio.Event
+
+    def pod(self, name: str) -> Pod | None:
+        return self.factory.lister(Pod).get(name, "default")
+
+    async def until(self, done: Callable[[], bool], within: float = 30.0) -> None:
+        with anyio.fail_after(within):
+            while not done():
+                self.changed = anyio.Event()
+                await self.changed.wait()
+
+
+@asynccontextmanager
+async def docker_node(harness: object, work: Path) -> AsyncIterator[DockerNode]:
+    async with MemoryStorage(history=10_000) as storage:
+        server = APIServer(storage)
+        await server.bootstrap()
+        client = InProcessClient(server)
+        factory = SharedInformerFactory(client)
+        dispatcher = PodDispatcher(factory)
+        config = KubeletConfig(node_name="docker-node", crash_backoff_initial=0.5, crash_backoff_max=1.0)
+        kubelet = Kubelet(
+            client,
+            harness.runtime,
+            harness.images,
+            config,
+            dispatcher,
+            data_dir=work,  # type: ignore[attr-defined]
+        )
+        node = DockerNode(client, factory, kubelet, harness, anyio.Event())
+
+        def poke(*_: object) -> None:
+            node.changed.set()
+
+        factory.informer(Pod).add_event_handler(EventHandlers(on_add=poke, on_update=poke, on_delete=poke))
+        async with anyio.create_task_group() as group:
+            factory.start(group)
+            await factory.wait_for_cache_sync()
+            await group.start(kubelet.run)
+            yield node
+            group.cancel_scope.cancel()
+
+
+def _pod(name: str, *containers: Container, restart_policy: str = "Always") -> Pod:
+    return Pod(
+        metadata=ObjectMeta(name=name, namespace="default"),
+        spec=PodSpec(
+            containers=list(containers),
+            node_name="docker-node",
+            restart_policy=restart_policy,
+            termination_grace_period_seconds=2,
+        ),
+    )
+
+
+def _main(image: str, *command: str, name: str = "main") -> Container:
+    return Container(name=name, image=image, image_pull_policy="IfNotPresent", command=list(command))
+
+
+def _running(node: DockerNode, name: str) -> Callable[[], bool]:
+    return lambda: (p := node.pod(name)) is not None and p.status.phase == "Running"
+
+
+async def _labelled(harness: object, uid: str) -> list[dict[str, object]]:
+    docker = harness.docker  # type: ignore[attr-defined]
+    filters = json.dumps({"label": [f"io.kubernetes.pod.uid={uid}"]})
+    return [row._container for row in await docker.containers.list(all=True, filters=filters)]
+
+
+async def test_a_busybox_pod_really_runs_with_kubelite_labels_and_deletion_removes_it(
+    docker_harness: object, tmp_path: Path
+) -> None:
+    image = docker_harness.image  # type: ignore[attr-defined]
+    async with docker_node(docker_harness, tmp_path) as node:
+        created = await node.client.create(_pod("web", _main(image, "sleep", "3600")))
+        await node.until(_running(node, "web"))
+        rows = await _labelled(docker_harness, created.metadata.uid)
+        assert any(row["Labels"].get("io.kubernetes.container.name") == "main" for row in rows)  # type: ignore[union-attr]
+        assert all(row["State"] == "running" for row in rows)
+        pod = node.pod("web")
+        assert pod is not None
+        shown = pod.status.container_statuses[0].container_id.partition("://")[2]
+        assert shown in {row["Id"] for row in rows}
+        await node.client.delete(Pod, "web", "default", options=DeleteOptions(grace_period_seconds=2))
+        await node.until(lambda: node.pod("web") is None)
+
+        async def removed() -> bool:  # the kubelet removes the containers once the pod is gone
+            return await _labelled(docker_harness, created.metadata.uid) == []
+
+        await docker_harness.eventually(removed)  # type: ignore[attr-defined]
+
+
+async def test_kub6_a_crashing_container_restart_count_grows(docker_harness: object, tmp_path: Path) -> None:
+    image = docker_harness.image  # type: ignore[attr-defined]
+    async with docker_node(docker_harness, tmp_path) as node:
+        await node.client.create(_pod("crash", _main(image, "sh", "-c", "echo boom; exit 3")))
+
+        def restarted() -> bool:
+            pod = node.pod("crash")
+            return (
+                pod is not None
+                and bool(pod.status.container_statuses)
+                and (pod.status.container_statuses[0].restart_count >= 2)
+            )
+
+        await node.until(restarted)
+        pod = node.pod("crash")
+        assert pod is not None
+        status = pod.status.container_statuses[0]
+        last = status.last_state.terminated
+        assert last is not None and last.exit_code == 3 and last.reason == "Error"
+        lines = [line async for line in node.kubelet.logs("default", "crash", previous=True)]
+        assert lines == ["boom"]
+
+
+async def test_two_containers_of_one_pod_talk_over_localhost(docker_harness: object, tmp_path: Path) -> None:
+    image = docker_harness.image  # type: ignore[attr-defined]
+    server = _main(
+        image,
+        "sh",
+        "-c",
+        "mkdir -p /www && echo hello-from-httpd > /www/index.html && httpd -f -p 127.0.0.1:8080 -h /www",
+        name="server",
+    )
+    fetch = "until wget -q -O - http://127.0.0.1:8080/index.html; do sleep 0.2; done; echo done; sleep 3600"
+    client_container = _main(image, "sh", "-c", fetch, name="client")
+    async with docker_node(docker_harness, tmp_path) as node:
+        await node.client.create(_pod("pair", server, client_container))
+        await node.until(_running(node, "pair"))
+        with anyio.fail_after(30):
+            async for line in node.kubelet.logs("default", "pair", "client", follow=True):
+                if line == "done":
+                    break
+        lines = [line async for line in node.kubelet.logs("default", "pair", "client")]
+        assert "hello-from-httpd" in lines
