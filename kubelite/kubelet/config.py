@@ -56,6 +56,11 @@ class KubeletConfig:
     architecture: str = "amd64"
     operating_system: str = "linux"
 
+    @classmethod
+    def for_host(cls, node_name: str, **settings: object) -> KubeletConfig:
+        """A node backed by this machine (the Docker runtime): capacity from `host_capacity()`."""
+        return cls(node_name, capacity=host_capacity(), **settings)  # type: ignore[arg-type]
+
     def effective_allocatable(self) -> dict[str, str]:
         return dict(self.allocatable if self.allocatable is not None else self.capacity)
 

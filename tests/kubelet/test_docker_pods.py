@@ -8,6 +8,7 @@ the pod's own watch events, never on a sleep."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from kubelite.api.core import Container, Pod, PodSpec
+from kubelite.api.core import Container, Node, Pod, PodSpec
 from kubelite.api.meta import DeleteOptions, ObjectMeta
 from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
@@ -54,7 +55,7 @@ async def docker_node(harness: object, work: Path) -> AsyncIterator[DockerNode]:
         client = InProcessClient(server)
         factory = SharedInformerFactory(client)
         dispatcher = PodDispatcher(factory)
-        config = KubeletConfig(node_name="docker-node", crash_backoff_initial=0.5, crash_backoff_max=1.0)
+        config = KubeletConfig.for_host("docker-node", crash_backoff_initial=0.5, crash_backoff_max=1.0)
         kubelet = Kubelet(
             client,
             harness.runtime,
@@ -115,6 +116,9 @@ async def test_a_busybox_pod_really_runs_with_kubelite_labels_and_deletion_remov
         assert all(row["State"] == "running" for row in rows)
         pod = node.pod("web")
         assert pod is not None
+        registered = await node.client.get(Node, "docker-node")  # a real node: the host's resources
+        assert registered.status.capacity["cpu"] == str(os.cpu_count())
+        assert registered.status.capacity["memory"].endswith("Ki")
         shown = pod.status.container_statuses[0].container_id.partition("://")[2]
         assert shown in {row["Id"] for row in rows}
         await node.client.delete(Pod, "web", "default", options=DeleteOptions(grace_period_seconds=2))
