@@ -118,7 +118,7 @@ class Kubelet:
             clock=clock,
             recorder=self.recorder,
             network=self._network,
-            volumes=VolumeManager(root, fetcher(self.client, "")),
+            volumes=VolumeManager(root, lambda namespace: fetcher(self.client, namespace)),
             images=ImageManager(
                 self.image_service,
                 Backoff(config.image_backoff_initial, config.image_backoff_max, clock),

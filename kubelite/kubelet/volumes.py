@@ -14,6 +14,7 @@ directories.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from kubelite.api.core import Container, KeyToPath, Pod, Volume
@@ -23,10 +24,14 @@ from kubelite.kubelet.env import ConfigError, Fetch, data_of
 _FAKE_ROOT = Path("/var/lib/kubelite")
 
 
+FetchIn = Callable[[str], Fetch]
+"""`fetch_in(namespace)`: a `Fetch` reading ConfigMaps and Secrets of that namespace."""
+
+
 class VolumeManager:
-    def __init__(self, root: Path | None, fetch: Fetch) -> None:
+    def __init__(self, root: Path | None, fetch_in: FetchIn) -> None:
         self._root = root
-        self._fetch = fetch
+        self._fetch_in = fetch_in
 
     def pod_dir(self, uid: str) -> Path:
         return (self._root or _FAKE_ROOT) / "pods" / uid
@@ -57,33 +62,36 @@ class VolumeManager:
                 _write(path, {})
             return path
         target = self.pod_dir(pod.metadata.uid) / "volumes" / volume.name
-        files = await self._files(volume)
+        files = await self._files(volume, self._fetch_in(pod.metadata.namespace))
         if self._root is not None:
             _write(target, files)
         return target
 
-    async def _files(self, volume: Volume) -> dict[str, str]:
+    async def _files(self, volume: Volume, fetch: Fetch) -> dict[str, str]:
         if volume.config_map is not None:
             source = volume.config_map
-            return await self._keyed("configmap", source.name, source.items, bool(source.optional))
+            return await _keyed(fetch, "configmap", source.name, source.items, bool(source.optional))
         if volume.secret is not None:
             secret = volume.secret
-            return await self._keyed("secret", secret.secret_name, secret.items, bool(secret.optional))
+            return await _keyed(fetch, "secret", secret.secret_name, secret.items, bool(secret.optional))
         return {}  # emptyDir and kinds not modelled: an empty directory
 
-    async def _keyed(self, kind: str, name: str, items: list[KeyToPath], optional: bool) -> dict[str, str]:
-        found = await self._fetch(kind, name)
-        if found is None:
-            if optional:
-                return {}
-            raise ConfigError(f'{kind} "{name}" not found')
-        data = data_of(found)
-        if not items:
-            return data
-        missing = [item.key for item in items if item.key not in data]
-        if missing and not optional:
-            raise ConfigError(f"couldn't find key {missing[0]} in {kind} {name}")
-        return {item.path: data[item.key] for item in items if item.key in data}
+
+async def _keyed(
+    fetch: Fetch, kind: str, name: str, items: list[KeyToPath], optional: bool
+) -> dict[str, str]:
+    found = await fetch(kind, name)
+    if found is None:
+        if optional:
+            return {}
+        raise ConfigError(f'{kind} "{name}" not found')
+    data = data_of(found)
+    if not items:
+        return data
+    missing = [item.key for item in items if item.key not in data]
+    if missing and not optional:
+        raise ConfigError(f"couldn't find key {missing[0]} in {kind} {name}")
+    return {item.path: data[item.key] for item in items if item.key in data}
 
 
 def _write(directory: Path, files: dict[str, str]) -> None:

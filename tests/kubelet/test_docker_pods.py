@@ -7,6 +7,7 @@ the pod's own watch events, never on a sleep."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import AsyncIterator, Callable
@@ -17,7 +18,22 @@ from pathlib import Path
 import anyio
 import pytest
 
-from kubelite.api.core import Container, Node, Pod, PodSpec
+from kubelite.api.core import (
+    ConfigMap,
+    ConfigMapVolumeSource,
+    Container,
+    EmptyDirVolumeSource,
+    EnvVar,
+    EnvVarSource,
+    Node,
+    Pod,
+    PodSpec,
+    Secret,
+    SecretVolumeSource,
+    Volume,
+    VolumeMount,
+)
+from kubelite.api.core.env import ConfigMapKeySelector
 from kubelite.api.meta import DeleteOptions, ObjectMeta
 from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
@@ -173,3 +189,53 @@ async def test_two_containers_of_one_pod_talk_over_localhost(docker_harness: obj
                     break
         lines = [line async for line in node.kubelet.logs("default", "pair", "client")]
         assert "hello-from-httpd" in lines
+
+
+async def test_config_map_secret_and_empty_dir_volumes_are_files_in_the_container(
+    docker_harness: object, tmp_path: Path
+) -> None:
+    image = docker_harness.image  # type: ignore[attr-defined]
+    script = (
+        "cat /etc/config/greeting; echo; cat /etc/secret/token; echo; echo shared > /scratch/note; "
+        "cat /scratch/note; echo $MODE; sleep 3600"
+    )
+    container = Container(
+        name="main",
+        image=image,
+        image_pull_policy="IfNotPresent",
+        command=["sh", "-c", script],
+        env=[
+            EnvVar(
+                name="MODE",
+                value_from=EnvVarSource(config_map_key_ref=ConfigMapKeySelector(name="settings", key="mode")),
+            )
+        ],
+        volume_mounts=[
+            VolumeMount(name="config", mount_path="/etc/config", read_only=True),
+            VolumeMount(name="secret", mount_path="/etc/secret", read_only=True),
+            VolumeMount(name="scratch", mount_path="/scratch"),
+        ],
+    )
+    pod = _pod("vols", container)
+    pod.spec.volumes = [
+        Volume(name="config", config_map=ConfigMapVolumeSource(name="settings")),
+        Volume(name="secret", secret=SecretVolumeSource(secret_name="creds")),
+        Volume(name="scratch", empty_dir=EmptyDirVolumeSource()),
+    ]
+    async with docker_node(docker_harness, tmp_path) as node:
+        data = {"greeting": "hello-volume", "mode": "fast"}
+        await node.client.create(
+            ConfigMap(metadata=ObjectMeta(name="settings", namespace="default"), data=data)
+        )
+        token = base64.b64encode(b"s3cret").decode()
+        await node.client.create(
+            Secret(metadata=ObjectMeta(name="creds", namespace="default"), data={"token": token})
+        )
+        await node.client.create(pod)
+        await node.until(_running(node, "vols"))
+        with anyio.fail_after(30):
+            async for line in node.kubelet.logs("default", "vols", follow=True):
+                if line == "fast":
+                    break
+        lines = [line async for line in node.kubelet.logs("default", "vols")]
+        assert lines == ["hello-volume", "s3cret", "shared", "fast"]

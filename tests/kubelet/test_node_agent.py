@@ -6,7 +6,17 @@ from __future__ import annotations
 import pytest
 
 from kubelite.api.coordination import Lease
-from kubelite.api.core import ConfigMap, Container, EnvVar, EnvVarSource, Node, Pod
+from kubelite.api.core import (
+    ConfigMap,
+    ConfigMapVolumeSource,
+    Container,
+    EnvVar,
+    EnvVarSource,
+    Node,
+    Pod,
+    Volume,
+    VolumeMount,
+)
 from kubelite.api.core.env import ConfigMapKeySelector
 from kubelite.api.meta import ObjectMeta
 from kubelite.client.errors import BadRequest
@@ -195,3 +205,20 @@ async def test_a_restarted_kubelet_adopts_running_containers_instead_of_starting
         assert pod.status.container_statuses[0].container_id == before
         assert len(await runtime.list_pod_sandbox()) == 1
         assert len(await runtime.list_containers()) == 1
+
+
+async def test_kub4_missing_config_map_volume_is_create_container_config_error() -> None:
+    mount = VolumeMount(name="config", mount_path="/etc/config")
+    container = Container(name="main", image=IMAGE, command=["sleep", "600"], volume_mounts=[mount])
+    pod = make_pod("vol", containers=[container])
+    pod.spec.volumes = [Volume(name="config", config_map=ConfigMapVolumeSource(name="absent"))]
+    async with cluster() as c:
+        await c.client.create(pod)
+        await c.until(lambda: _waiting(c.pod("vol")) == "CreateContainerConfigError")
+        found = c.pod("vol")
+        assert found is not None
+        assert found.status.container_statuses[0].state.waiting.message == 'configmap "absent" not found'  # type: ignore[union-attr]
+        await c.client.create(
+            ConfigMap(metadata=ObjectMeta(name="absent", namespace="default"), data={"k": "v"})
+        )
+        await c.until(lambda: (p := c.pod("vol")) is not None and p.status.phase == "Running")
