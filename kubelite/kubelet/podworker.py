@@ -93,12 +93,17 @@ class PodWorker:
         self._wakes: list[float] = []
         self._pending = True
         self._scope: anyio.CancelScope | None = None
+        self._stopping: anyio.CancelScope | None = None
         self._errors = 0
 
     # -- the loop ------------------------------------------------------------------------------
 
     def update(self, pod: Pod) -> None:
+        old_deadline = self.pod.metadata.deletion_timestamp
         self.pod = pod
+        new_deadline = pod.metadata.deletion_timestamp
+        if self._stopping is not None and old_deadline and new_deadline and new_deadline < old_deadline:
+            self._stopping.cancel()  # a later DELETE shortened the grace period: stop again, sooner
         self.wake()
 
     def remove(self) -> None:
@@ -551,8 +556,21 @@ class PodWorker:
         return float(30 if grace is None else grace)
 
     async def _terminate(self) -> None:
-        """KUB-12: stop everything within the grace period, report the end, delete the object."""
-        await self._stop_containers(self._grace())
+        """KUB-12: stop everything within the grace period, report the end, delete the object.
+
+        A later DELETE that moves the deadline earlier interrupts the stop, which starts over with
+        the time left until the new deadline (never extended)."""
+        grace = self._grace()
+        while True:
+            with anyio.CancelScope() as scope:
+                self._stopping = scope
+                await self._stop_containers(grace)
+            self._stopping = None
+            if not scope.cancel_called:
+                break
+            deadline = self.pod.metadata.deletion_timestamp
+            left = parse_rfc3339(deadline) - self.ctx.clock.now() if deadline else 0.0
+            grace = max(0.0, min(grace, left))
         current = await self.observe()
         _, app = self._container_statuses(current)
         phase = terminated_phase(app)

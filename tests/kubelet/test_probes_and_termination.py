@@ -168,3 +168,16 @@ async def test_kub12_pre_stop_hook_runs_before_sigterm_and_its_time_counts_again
         assert ran and ran[0] == pytest.approx(begin, abs=0.01)
         # preStop took 9 of the 10 s; SIGTERM still gets the 2 s minimum before SIGKILL.
         assert c.clock.monotonic() - begin == pytest.approx(11, abs=0.01)
+
+
+async def test_kub12_a_later_delete_shortens_the_grace_period_of_a_terminating_pod() -> None:
+    async with cluster() as c:
+        c.runtime.ignore_sigterm("main")
+        await c.client.create(make_pod("slow", "sleep", "3600", termination_grace_period_seconds=60))
+        await c.until(lambda: _ready(c.pod("slow")) == "True")
+        await c.client.delete(Pod, "slow", "default")
+        begin = c.clock.monotonic()
+        await c.run_for(5)
+        await c.client.delete(Pod, "slow", "default", options=DeleteOptions(grace_period_seconds=10))
+        await c.until(lambda: c.pod("slow") is None)
+        assert c.clock.monotonic() - begin == pytest.approx(15, abs=1.01)
