@@ -1,0 +1,155 @@
+"""Starting a pod's containers: init containers one at a time, then the app containers (KUB-8);
+restarts by restart policy (KUB-5) with crash-loop back-off (KUB-6: the first restart is immediate,
+then 10 s doubling to 300 s, shown as `CrashLoopBackOff` with upstream's message); image pulls by
+policy (KUB-3); environment and volumes (a missing ConfigMap or Secret is
+`CreateContainerConfigError`); postStart exec hooks (a failure kills the container).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from kubelite.api.core import Container, Pod
+from kubelite.cri import (
+    ContainerConfig,
+    ContainerMetadata,
+    ContainerState,
+    CRIError,
+    KeyValue,
+)
+from kubelite.cri import ContainerStatus as CRIStatus
+from kubelite.kubelet.context import fetcher
+from kubelite.kubelet.env import ConfigError, resolve_env
+from kubelite.kubelet.podstate import CONTAINER_NAME_LABEL
+from kubelite.kubelet.sandboxes import SandboxMixin
+
+
+def go_duration(seconds: float) -> str:
+    """Go's `time.Duration` text for whole seconds: 10s, 1m20s, 5m0s."""
+    whole = int(seconds)
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes}m{rest}s" if minutes else f"{rest}s"
+
+
+def should_restart(policy: str, exit_code: int) -> bool:
+    """KUB-5."""
+    return policy == "Always" or (policy == "OnFailure" and exit_code != 0)
+
+
+class ContainersMixin(SandboxMixin):
+    """The container-starting part of a pod worker (see the module docstring)."""
+
+    async def _drive(self, current: dict[str, CRIStatus]) -> None:
+        """Start what should run: init containers in order, then the app containers."""
+        policy = self.pod.spec.restart_policy or "Always"
+        for container in self.pod.spec.init_containers:
+            status = current.get(container.name)
+            if status is None:
+                await self._start(container, 0)
+                return
+            if status.state is not ContainerState.EXITED:
+                if status.state is ContainerState.CREATED:
+                    await self.ctx.runtime.start_container(status.id)
+                return
+            if status.exit_code == 0:
+                continue
+            if policy != "Never":
+                await self._restart(container, status)
+            return
+        for container in self.pod.spec.containers:
+            status = current.get(container.name)
+            if status is None:
+                await self._start(container, 0)
+            elif status.state is ContainerState.CREATED:
+                await self.ctx.runtime.start_container(status.id)
+            elif status.state is ContainerState.EXITED and should_restart(policy, status.exit_code):
+                await self._restart(container, status)
+
+    async def _restart(self, container: Container, status: CRIStatus) -> None:
+        """KUB-6: the first restart is immediate, later ones wait out the back-off."""
+        backoff, key = self.ctx.crash_backoff, f"{self.uid}/{container.name}"
+        if backoff.in_backoff_since(key, status.finished_at):
+            delay = backoff.delay(key)
+            meta = self.pod.metadata
+            pod_ref = f"{meta.name}_{meta.namespace}({self.uid})"
+            message = (
+                f"back-off {go_duration(delay)} restarting failed container={container.name} pod={pod_ref}"
+            )
+            if self.waiting.get(container.name, ("",))[0] != "CrashLoopBackOff":
+                self.ctx.record(
+                    self.pod,
+                    "Warning",
+                    "BackOff",
+                    f"Back-off restarting failed container {container.name} in pod {pod_ref}",
+                )
+            self.waiting[container.name] = ("CrashLoopBackOff", message)
+            self._wakes.append(backoff.remaining(key, status.finished_at))
+            return
+        backoff.next(key, status.finished_at)
+        if await self._start(container, status.metadata.attempt + 1):
+            older = self.previous.get(container.name)
+            self.previous[container.name] = status
+            if older is not None:
+                await self._remove_quietly(older.id)
+
+    async def _start(self, container: Container, attempt: int) -> bool:
+        """Pull, configure, create and start one container; False (and a waiting reason) if not."""
+        ctx, pod = self.ctx, self.pod
+
+        def record(type: str, reason: str, message: str) -> None:
+            ctx.record(pod, type, reason, message)
+
+        waiting = await ctx.images.ensure(pod, container, record)
+        if waiting is not None:
+            self.waiting[container.name] = (waiting.reason, waiting.message)
+            if waiting.retry_in is not None:
+                self._wakes.append(waiting.retry_in)
+            return False
+        try:
+            envs = await resolve_env(container, self._with_ips(), fetcher(ctx.client, pod.metadata.namespace))
+            mounts = await ctx.volumes.mounts(pod, container)
+        except ConfigError as err:
+            self.waiting[container.name] = ("CreateContainerConfigError", str(err))
+            record("Warning", "Failed", f"Error: {err}")
+            self._wakes.append(10.0)
+            return False
+        config = ContainerConfig(
+            metadata=ContainerMetadata(name=container.name, attempt=attempt),
+            image=container.image,
+            command=tuple(container.command),
+            args=tuple(container.args),
+            working_dir=container.working_dir,
+            envs=tuple(KeyValue(key=k, value=v) for k, v in envs),
+            mounts=mounts,
+            labels={**self._labels(), CONTAINER_NAME_LABEL: container.name},
+            stdin=container.stdin,
+            tty=container.tty,
+        )
+        container_id = await ctx.runtime.create_container(self.sandbox_id, config, self._sandbox_config())
+        record("Normal", "Created", f"Created container {container.name}")
+        await ctx.runtime.start_container(container_id)
+        record("Normal", "Started", f"Started container {container.name}")
+        self.waiting.pop(container.name, None)
+        await self._post_start(container, container_id)
+        return True
+
+    async def _post_start(self, container: Container, container_id: str) -> None:
+        """Run a postStart exec hook; a failing one kills the container (restart policy applies)."""
+        hook = container.lifecycle.post_start if container.lifecycle is not None else None
+        if hook is None or hook.exec is None:
+            return
+        try:
+            result = await self.ctx.runtime.exec_sync(container_id, list(hook.exec.command), self._grace())
+            failed = result.exit_code != 0
+        except CRIError:
+            failed = True
+        if failed:
+            message = f"PostStartHook failed for container {container.name}"
+            self.ctx.record(self.pod, "Warning", "FailedPostStartHook", message)
+            await self.ctx.runtime.stop_container(container_id, self._grace())
+
+    def _with_ips(self) -> Pod:
+        status = msgspec.structs.replace(
+            self.pod.status, pod_ip=self.sandbox_ip, host_ip=self.ctx.config.node_ip
+        )
+        return msgspec.structs.replace(self.pod, status=status)
