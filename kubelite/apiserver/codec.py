@@ -76,8 +76,14 @@ def to_typed(cls: type[T], kind: str, version: str, obj: object, warnings: list[
 def unknown_fields(data: Mapping[str, Any], cls: type[msgspec.Struct]) -> list[str]:
     """Sorted dotted paths of keys in `data` that `cls` has no field for (Kubernetes' warnings)."""
     found: list[str] = []
-    _walk(data, mi.type_info(cls), "", found)
+    _walk(data, _type_info(cls), "", found)
     return sorted(found)
+
+
+@functools.cache
+def _type_info(cls: type[msgspec.Struct]) -> mi.Type:
+    """`msgspec.inspect.type_info` is slow (tens of ms for a Pod); a type's info never changes."""
+    return mi.type_info(cls)
 
 
 def _walk(data: Any, info: mi.Type, path: str, found: list[str]) -> None:
@@ -108,8 +114,16 @@ def _walk_struct(data: Mapping[str, Any], info: mi.StructType, path: str, found:
             found.append(child)
 
 
+_FIELD_MAPS: dict[int, tuple[mi.StructType, dict[str, mi.Type]]] = {}
+
+
 def _field_map(info: mi.StructType) -> dict[str, mi.Type]:
-    return {field.encode_name: field.type for field in info.fields}
+    """Encoded name → type of each field; cached per (cached, hence long-lived) StructType."""
+    cached = _FIELD_MAPS.get(id(info))
+    if cached is None or cached[0] is not info:
+        cached = (info, {field.encode_name: field.type for field in info.fields})
+        _FIELD_MAPS[id(info)] = cached
+    return cached[1]
 
 
 def is_object_type(cls: type) -> bool:
