@@ -30,10 +30,10 @@ from kubelite.clock import FakeClock
 from kubelite.kubelet import KubeletConfig
 from kubelite.kubelet.admission import Admission, pod_requests
 from kubelite.kubelet.backoff import Backoff
+from kubelite.kubelet.containers import go_duration, should_restart
 from kubelite.kubelet.env import ConfigError, expand, resolve_env
 from kubelite.kubelet.nodestatus import desired_status, needs_write, stamp_heartbeat
 from kubelite.kubelet.phase import pod_phase
-from kubelite.kubelet.containers import go_duration, should_restart
 
 pytestmark = pytest.mark.anyio
 
