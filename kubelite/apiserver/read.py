@@ -18,7 +18,11 @@ from kubelite.apiserver.core import ServerCore
 
 
 async def get(core: ServerCore, info: ResourceInfo, name: str, namespace: str) -> Object:
-    return core.committed(info, core.request_namespace(info, namespace), name)
+    """The committed object. A write to it that is accepted but not yet committed is waited for,
+    so a GET after a 409 Conflict returns the version the conflict was against."""
+    namespace = core.request_namespace(info, namespace)
+    await core.storage.settled(core.key(info, namespace, name))
+    return core.committed(info, namespace, name)
 
 
 def parse_label_selector(text: str | None) -> Selector | None:

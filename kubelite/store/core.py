@@ -120,6 +120,18 @@ class BatchingStore:
     def list(self, resource: str, namespace: str | None = None) -> tuple[list[Record], int]:
         return self._objects.list(resource, namespace), self._revision
 
+    async def settled(self, key: Key) -> None:
+        """Return once no accepted write to `key` is still waiting to commit (or to fail)."""
+        while True:
+            if key in self._batch.final:
+                await self._batch.wait()
+                continue
+            committing = self._committing
+            if committing is not None and key in committing.final:
+                await committing.wait()
+                continue
+            return
+
     def watch(self, resource: str, namespace: str | None, after: int) -> HistoryWatch:
         if self._phase is _Phase.NEW:
             raise self._refusal()

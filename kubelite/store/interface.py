@@ -138,6 +138,11 @@ class Storage(Protocol):
         """The record for `key` including accepted but not yet committed writes, or None."""
         ...
 
+    async def settled(self, key: Key) -> None:
+        """Return once no accepted write to `key` waits to commit: a read after it sees every
+        write that a conflict could have been reported against."""
+        ...
+
     def list(self, resource: str, namespace: str | None = None) -> tuple[list[Record], int]:
         """Committed records of `resource` (in `namespace` unless None), sorted by (namespace,
         name), and the revision this snapshot is consistent with."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from kubelite.api.apps import Deployment, DeploymentStatus
@@ -203,3 +204,27 @@ async def test_gc7_finalizers_keep_object_until_removed(server: APIServer) -> No
     await server.patch(Pod, "web", {"metadata": {"finalizers": None}}, MERGE, "default")
     with pytest.raises(NotFound):
         await server.get(Pod, "web", "default")
+
+
+async def test_api10_get_after_a_conflict_sees_the_write_it_conflicted_with(server: APIServer) -> None:
+    """A write accepted into the group-commit batch but not yet committed already makes updates
+    with the older resourceVersion conflict; a GET then waits for it, so a client retrying a
+    conflict reads the winning version instead of the stale one (and retries forever)."""
+    created = await _dep(server)
+    winner: list[Deployment] = []
+
+    async def write() -> None:
+        patched = await server.patch(
+            Deployment, "web", {"metadata": {"labels": {"w": "1"}}}, MERGE, "default"
+        )
+        assert isinstance(patched, Deployment)
+        winner.append(patched)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(write)
+        await anyio.lowlevel.checkpoint()  # the patch is accepted, its batch not yet committed
+        with pytest.raises(Conflict):
+            await server.update(Deployment, created, "web", "default")
+        fresh = await server.get(Deployment, "web", "default")
+    assert fresh.metadata.labels.get("w") == "1"
+    assert fresh.metadata.resource_version == winner[0].metadata.resource_version
