@@ -54,11 +54,16 @@ class Admission:
     def __contains__(self, uid: str) -> bool:
         return uid in self._admitted
 
-    def admit(self, pod: Pod) -> Rejection | None:
+    def admit(self, pod: Pod, *, already_running: bool = False) -> Rejection | None:
+        """Admit `pod` if it fits. `already_running` (a pod this node ran before a kubelet
+        restart) is recorded without a check: admission never fails a pod that was accepted."""
         uid = pod.metadata.uid
         if uid in self._admitted:
             return None
         wanted = pod_requests(pod)
+        if already_running:
+            self._record(uid, wanted)
+            return None
         pods_cap = self._capacity.get("pods")
         if pods_cap is not None and len(self._admitted) + 1 > pods_cap:
             return self._reject("pods", 1, len(self._admitted), pods_cap)
@@ -67,10 +72,13 @@ class Admission:
             used = self._used.get(name, 0)
             if amount > 0 and capacity is not None and used + amount > capacity:
                 return self._reject(name, amount, used, capacity)
+        self._record(uid, wanted)
+        return None
+
+    def _record(self, uid: str, wanted: dict[str, int]) -> None:
         self._admitted[uid] = wanted
         for name, amount in wanted.items():
             self._used[name] = self._used.get(name, 0) + amount
-        return None
 
     def release(self, uid: str) -> None:
         for name, amount in self._admitted.pop(uid, {}).items():

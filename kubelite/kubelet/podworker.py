@@ -114,7 +114,9 @@ class PodWorker(TerminationMixin, ContainersMixin, ProbesMixin):
     async def _admit(self) -> bool:
         if self.uid in self.ctx.admission:
             return True
-        rejection = self.ctx.admission.admit(self.pod)
+        status = self.pod.status
+        accepted = status.start_time is not None and status.host_ip == self.ctx.config.node_ip
+        rejection = self.ctx.admission.admit(self.pod, already_running=accepted)
         if rejection is None:
             started = self.pod.status.start_time
             self.start_time = parse_rfc3339(started) if started else self.ctx.clock.now()

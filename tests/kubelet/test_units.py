@@ -218,3 +218,11 @@ def test_node3_status_write_rule() -> None:
     assert needs_write(first, not_ready, 1000, 1010, 300)
     ready = next(c for c in not_ready.conditions if c.type == "Ready")
     assert (ready.status, ready.reason) == ("False", "KubeletNotReady")
+
+
+def test_sch10_admission_never_rejects_a_pod_accepted_before_a_kubelet_restart() -> None:
+    admission = Admission({"cpu": "1", "pods": "110"})
+    assert admission.admit(_pod("a", {"cpu": "800m"}), already_running=True) is None
+    assert admission.admit(_pod("b", {"cpu": "800m"}), already_running=True) is None  # over, but it runs
+    rejected = admission.admit(_pod("c", {"cpu": "100m"}))
+    assert rejected is not None and rejected.reason == "OutOfcpu"
