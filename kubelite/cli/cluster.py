@@ -1,18 +1,21 @@
-"""A whole cluster in this process: API server, scheduler, node lifecycle, pod GC and fake nodes.
+"""A whole cluster in this process: API server, scheduler, node lifecycle, pod GC and nodes.
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle and pod GC controllers and `N`
 fake nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other
 images pull instantly), and yields a `LocalCluster` holding the client and the node pool.
-Leaving the block stops every component (the stored objects stay). Everything runs on the given
-clock (the system clock by default).
+`docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
+Docker daemon at `url` (`kubelite.kubelet.dockernode`); `RuntimeUnavailable` if none answers.
+Leaving the block stops every component (the stored objects, and the containers of running pods,
+stay). Everything runs on the given clock (the system clock by default; Docker needs it).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import anyio
 
@@ -23,10 +26,21 @@ from kubelite.controllers.nodelifecycle import NodeLifecycleController
 from kubelite.controllers.podgc import PodGCController
 from kubelite.controllers.runtime import Manager
 from kubelite.informers import SharedInformerFactory
-from kubelite.kubelet import PodDispatcher
+from kubelite.kubelet import Kubelet, PodDispatcher
+from kubelite.kubelet.dockernode import docker_node
 from kubelite.kubelet.pool import FakeNodePool
 from kubelite.scheduler import Scheduler
 from kubelite.store import Storage
+
+
+@dataclass(frozen=True, slots=True)
+class DockerSettings:
+    data_dir: Path
+    """Where the Docker node keeps pod volumes."""
+    sandbox_image: str = "busybox"
+    """The image of each pod's sandbox container; it must be present in the daemon or pullable."""
+    url: str | None = None
+    """The daemon (`unix:///…` or `tcp://…`); None: `DOCKER_HOST`, else the default socket."""
 
 
 @dataclass
@@ -34,11 +48,17 @@ class LocalCluster:
     client: InProcessClient
     clock: Clock
     nodes: FakeNodePool
+    docker: Kubelet | None = None
+
+    def kubelet(self, node_name: str) -> Kubelet:
+        if self.docker is not None and node_name == self.docker.name:
+            return self.docker
+        return self.nodes.kubelets[node_name]
 
 
 @asynccontextmanager
 async def local_cluster(
-    storage: Storage, *, nodes: int = 2, clock: Clock | None = None
+    storage: Storage, *, nodes: int = 2, clock: Clock | None = None, docker: DockerSettings | None = None
 ) -> AsyncIterator[LocalCluster]:
     if nodes < 0:
         raise ValueError(f"nodes must be ≥ 0, got {nodes}")
@@ -51,15 +71,29 @@ async def local_cluster(
     NodeLifecycleController(manager, client, recorder)
     PodGCController(manager, client)
     node_informers = SharedInformerFactory(client, clock=clock)
-    pool = FakeNodePool(client, PodDispatcher(node_informers), clock=clock)
-    async with anyio.create_task_group() as group:
+    dispatcher = PodDispatcher(node_informers)
+    pool = FakeNodePool(client, dispatcher, clock=clock)
+    async with AsyncExitStack() as stack, anyio.create_task_group() as group:
         node_informers.start(group)
         await group.start(recorder.run)
         await group.start(manager.run)
         await group.start(Scheduler(client, SharedInformerFactory(client, clock=clock), clock=clock).run)
         await node_informers.wait_for_cache_sync()
         await pool.start(group, nodes)
+        real: Kubelet | None = None
+        if docker is not None:
+            real = await stack.enter_async_context(
+                docker_node(
+                    client,
+                    dispatcher,
+                    data_dir=docker.data_dir,
+                    sandbox_image=docker.sandbox_image,
+                    url=docker.url,
+                    clock=clock,
+                )
+            )
+            await group.start(real.run)
         try:
-            yield LocalCluster(client=client, clock=clock, nodes=pool)
+            yield LocalCluster(client=client, clock=clock, nodes=pool, docker=real)
         finally:
             group.cancel_scope.cancel()

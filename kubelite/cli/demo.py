@@ -18,9 +18,10 @@ from kubelite.api.autoscaling import Scale, ScaleSpec
 from kubelite.api.core import Container, Pod, PodSpec, PodTemplateSpec
 from kubelite.api.errors import APIError, NotFound
 from kubelite.api.meta import DeleteOptions, LabelSelector, Object, ObjectMeta
-from kubelite.cli.cluster import LocalCluster, local_cluster
+from kubelite.cli.cluster import DockerSettings, LocalCluster, local_cluster
 from kubelite.client import InProcessClient, PatchType
 from kubelite.client.inprocess import TypedWatch
+from kubelite.kubelet.dockernode import docker_answers
 from kubelite.store.sqlite import SQLiteStorage
 
 
@@ -30,6 +31,12 @@ class DemoSettings:
     """Directory holding `kubelite.db`; created if missing."""
     nodes: int = 2
     """Fake nodes to run (each a kubelet on the fake runtime)."""
+    runtime: str = "fake"
+    """"fake", "docker" (also run `docker-node` on a Docker daemon) or "auto" (docker if one answers)."""
+    docker_url: str | None = None
+    """The Docker daemon; None: `DOCKER_HOST`, else the default socket."""
+    image: str = "busybox:1.36"
+    """The demo pod's image (on Docker it must be present in the daemon or pullable)."""
 
 
 HELLO_SCRIPT = "echo hello from kubelite; sleep 3600"
@@ -54,14 +61,16 @@ async def run_demo(settings: DemoSettings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with SQLiteStorage(settings.data_dir / "kubelite.db") as storage:
         print(f"store at revision {storage.revision} ({settings.data_dir / 'kubelite.db'})")
-        async with local_cluster(storage, nodes=settings.nodes) as cluster:
+        docker = await _docker_settings(settings)
+        async with local_cluster(storage, nodes=settings.nodes, docker=docker) as cluster:
             client = cluster.client
-            print(f"started the scheduler, node controllers and {settings.nodes} fake node(s)")
+            extra = " and a Docker node (docker-node)" if docker is not None else ""
+            print(f"started the scheduler, node controllers, {settings.nodes} fake node(s){extra}")
             async with anyio.create_task_group() as tg:
                 watch = client.watch(Pod, "default")
                 tg.start_soon(_print_events, watch)
                 await _exercise(client)
-                await _pod_lifecycle(cluster)
+                await _pod_lifecycle(cluster, settings.image)
                 watch.close()
         print(f"store at revision {storage.revision}; run again to see the objects persist")
 
@@ -97,20 +106,28 @@ async def _rejected(client: InProcessClient) -> None:
         print(f"--- rejected ({err.status.code} {err.status.reason}): {err.message}")
 
 
-async def _pod_lifecycle(cluster: LocalCluster) -> None:
-    """A pod the scheduler places on a fake node, whose kubelet runs it, logs it and ends it."""
+async def _docker_settings(settings: DemoSettings) -> DockerSettings | None:
+    if settings.runtime == "fake":
+        return None
+    if settings.runtime == "auto" and not await docker_answers(settings.docker_url):
+        print("no Docker daemon answers: running fake nodes only")
+        return None
+    return DockerSettings(
+        data_dir=settings.data_dir / "nodes", sandbox_image=settings.image, url=settings.docker_url
+    )
+
+
+async def _pod_lifecycle(cluster: LocalCluster, image: str) -> None:
+    """A pod the scheduler places on a node (the Docker node when there is one), whose kubelet runs
+    it, logs it and ends it."""
     client = cluster.client
+    hello = Container(
+        name="hello", image=image, image_pull_policy="IfNotPresent", command=["sh", "-c", HELLO_SCRIPT]
+    )
+    selector = {"kubernetes.io/hostname": cluster.docker.name} if cluster.docker is not None else {}
     pod = Pod(
         metadata=ObjectMeta(generate_name="hello-", namespace="default"),
-        spec=PodSpec(
-            containers=[
-                Container(
-                    name="hello",
-                    image="busybox:1.36",
-                    command=["sh", "-c", "echo hello from kubelite; sleep 3600"],
-                )
-            ]
-        ),
+        spec=PodSpec(containers=[hello], node_selector=selector, termination_grace_period_seconds=5),
     )
     created = await client.create(pod)
     name = created.metadata.name
@@ -124,7 +141,7 @@ async def _pod_lifecycle(cluster: LocalCluster) -> None:
     )
     for condition in status.conditions:
         print(f"    {condition.type}={condition.status}")
-    kubelet = cluster.nodes.kubelets[running.spec.node_name]
+    kubelet = cluster.kubelet(running.spec.node_name)
     print(f"--- logs: {[line async for line in kubelet.logs('default', name)]}")
     deleting = await client.delete(Pod, name, "default")
     if deleting is not None:
@@ -132,6 +149,8 @@ async def _pod_lifecycle(cluster: LocalCluster) -> None:
     with anyio.fail_after(30):
         await _wait_for(client, name, lambda p: p is None)
     print(f"--- pod/{name} is gone: its kubelet stopped the container, reported, and deleted it")
+    with anyio.move_on_after(10):  # the kubelet removes the pod's sandbox and containers next
+        await kubelet.cleaned_up(running.metadata.uid)
 
 
 async def _wait_for(client: InProcessClient, name: str, done: Callable[[Pod | None], bool]) -> Pod | None:

@@ -74,6 +74,7 @@ class Kubelet:
         self._network = network if network is not None else SocketProber()
         self._data_dir = data_dir
         self.workers: dict[str, PodWorker] = {}
+        self._ended: dict[str, anyio.Event] = {}
         self._group: anyio.abc.TaskGroup | None = None
         self._ctx: NodeContext | None = None
         self._node: Node | None = None
@@ -162,6 +163,16 @@ class Kubelet:
             await worker.run()
         finally:
             self.workers.pop(worker.uid, None)
+            ended = self._ended.pop(worker.uid, None)
+            if ended is not None:
+                ended.set()
+
+    async def cleaned_up(self, uid: str) -> None:
+        """Return once this kubelet has no worker for pod `uid` (its containers and sandbox are
+        removed after the pod left the API); bound it with `anyio.fail_after`."""
+        if uid not in self.workers:
+            return
+        await self._ended.setdefault(uid, anyio.Event()).wait()
 
     async def _container_events(self) -> None:
         assert self._ctx is not None

@@ -139,11 +139,9 @@ async def test_a_busybox_pod_really_runs_with_kubelite_labels_and_deletion_remov
         assert shown in {row["Id"] for row in rows}
         await node.client.delete(Pod, "web", "default", options=DeleteOptions(grace_period_seconds=2))
         await node.until(lambda: node.pod("web") is None)
-
-        async def removed() -> bool:  # the kubelet removes the containers once the pod is gone
-            return await _labelled(docker_harness, created.metadata.uid) == []
-
-        await docker_harness.eventually(removed)  # type: ignore[attr-defined]
+        with anyio.fail_after(30):  # the kubelet removes the containers once the pod is gone
+            await node.kubelet.cleaned_up(created.metadata.uid)
+        assert await _labelled(docker_harness, created.metadata.uid) == []
 
 
 async def test_kub6_a_crashing_container_restart_count_grows(docker_harness: object, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from kubelite.api.core import Container, ExecAction, Lifecycle, LifecycleHandler, Pod, Probe
@@ -91,13 +92,14 @@ async def test_kub12_graceful_deletion_waits_out_the_grace_period_then_deletes()
         await c.until(lambda: _ready(c.pod("g")) == "True")
         await c.client.delete(Pod, "g", "default")
         begin = c.clock.monotonic()
-        pod = c.pod("g")
         await c.until(lambda: (p := c.pod("g")) is not None and p.metadata.deletion_timestamp is not None)
         await c.run_for(19)
         pod = c.pod("g")
         assert pod is not None  # still terminating
         await c.until(lambda: c.pod("g") is None)
         assert c.clock.monotonic() - begin == pytest.approx(20, abs=0.01)
+        with anyio.fail_after(5):
+            await c.kubelets["node-1"].cleaned_up(pod.metadata.uid)
         assert await c.runtime.list_pod_sandbox() == []
         assert len(c.network) == 0
 
