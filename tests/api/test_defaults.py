@@ -6,6 +6,7 @@ Tables build a minimal object, apply the defaults and compare the encoded result
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import msgspec
@@ -155,7 +156,7 @@ def test_kub1_templates_get_pod_spec_defaults_but_not_pod_only_ones() -> None:
 def test_kub1_ports(host_network: bool, port: ContainerPort, expected: dict[str, Any]) -> None:
     init_port = msgspec.structs.replace(port)
     obj = pod(
-        Container(name="c", image="i", ports=[port]),
+        Container(name="c", image="i", ports=[msgspec.structs.replace(port)]),
         init_containers=[Container(name="init", image="i", ports=[init_port])],
         host_network=host_network,
     )
@@ -186,9 +187,13 @@ def test_kub1_ports(host_network: bool, port: ContainerPort, expected: dict[str,
     ids=["none", "tolerates-everything", "any-effect", "own-seconds", "other-effect"],
 )
 def test_node10_default_tolerations(existing: list[Toleration], added: list[dict[str, Any]]) -> None:
+    """NODE-10: the missing not-ready/unreachable NoExecute tolerations are appended after the pod's
+    own. Defaulting appends to the pod's list in place, so the pod gets a deep copy of the table row:
+    the parametrize data stays as written and the test passes when run twice in one process."""
     before = wire(existing)
-    spec = defaulted(pod(Container(name="c", image="i"), tolerations=existing))["spec"]
+    spec = defaulted(pod(Container(name="c", image="i"), tolerations=copy.deepcopy(existing)))["spec"]
     assert spec["tolerations"] == before + added
+    assert wire(existing) == before
 
 
 def test_kub1_probe_handler_and_volume_defaults() -> None:

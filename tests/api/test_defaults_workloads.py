@@ -101,8 +101,8 @@ def test_rs11_replication_controller_defaults(
     expected_labels: dict[str, str],
 ) -> None:
     rc = ReplicationController(
-        metadata=ObjectMeta(name="rc", labels=labels),
-        spec=ReplicationControllerSpec(selector=selector, template=template()),
+        metadata=ObjectMeta(name="rc", labels=dict(labels)),
+        spec=ReplicationControllerSpec(selector=dict(selector), template=template()),
     )
     apply_defaults(rc, creating=True)
     assert rc.spec.replicas == 1
