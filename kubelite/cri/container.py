@@ -3,7 +3,12 @@
 State machine (CRI): CREATED after `create_container`, RUNNING after `start_container`, EXITED
 when the process ends or `stop_container` finishes; `remove_container` deletes it. `exit_code`,
 `started_at` and `finished_at` are meaningful once the state says so (0.0 means "not yet").
-A container killed by SIGTERM reports exit code 143, by SIGKILL 137 (128 + signal).
+A container killed by SIGTERM reports exit code 143, by SIGKILL 137 (128 + signal); one the kernel
+killed for exceeding its memory limit reports 137 with reason "OOMKilled".
+
+Resources (CRI `LinuxContainerResources`): `ContainerConfig.resources` is what the runtime must
+enforce (a runtime that cannot enforce a field still records it), and `ContainerStatus.resources`
+reports what the container was created with, so the kubelet's view is the same on every backend.
 """
 
 from __future__ import annotations
@@ -40,6 +45,21 @@ class Mount(msgspec.Struct, kw_only=True, frozen=True):
     readonly: bool = False
 
 
+class LinuxContainerResources(msgspec.Struct, kw_only=True, frozen=True):
+    """Cgroup settings of one container; 0 means "not set" (the runtime's default).
+
+    `cpu_shares` is the relative CPU weight (from the CPU request), `cpu_quota` the CPU time in
+    microseconds the container may use per `cpu_period` microseconds (from the CPU limit), and
+    `memory_limit_in_bytes` the memory the kernel lets it use before OOM-killing it;
+    `memory_swap_limit_in_bytes` (memory plus swap) equal to it means no swap."""
+
+    cpu_period: int = 0
+    cpu_quota: int = 0
+    cpu_shares: int = 0
+    memory_limit_in_bytes: int = 0
+    memory_swap_limit_in_bytes: int = 0
+
+
 class ContainerConfig(msgspec.Struct, kw_only=True, frozen=True):
     """What `create_container` needs. `command` replaces the image's entrypoint, `args` its cmd;
     an empty `command` keeps the image's entrypoint (as Kubernetes does)."""
@@ -55,6 +75,7 @@ class ContainerConfig(msgspec.Struct, kw_only=True, frozen=True):
     annotations: dict[str, str] = msgspec.field(default_factory=dict)
     stdin: bool = False
     tty: bool = False
+    resources: LinuxContainerResources | None = None
 
 
 class ContainerStatus(msgspec.Struct, kw_only=True, frozen=True):
@@ -74,6 +95,7 @@ class ContainerStatus(msgspec.Struct, kw_only=True, frozen=True):
     message: str = ""
     labels: dict[str, str] = msgspec.field(default_factory=dict)
     annotations: dict[str, str] = msgspec.field(default_factory=dict)
+    resources: LinuxContainerResources | None = None
 
 
 class ContainerInfo(msgspec.Struct, kw_only=True, frozen=True):

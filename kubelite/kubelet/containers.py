@@ -1,7 +1,8 @@
 """Starting a pod's containers: init containers one at a time, then the app containers (KUB-8);
 restarts by restart policy (KUB-5) with crash-loop back-off (KUB-6: the first restart is immediate,
 then 10 s doubling to 300 s, shown as `CrashLoopBackOff` with upstream's message); image pulls by
-policy (KUB-3); environment and volumes (a missing ConfigMap or Secret is
+policy (KUB-3); CPU and memory requests and limits as cgroup settings (`kubelite.kubelet.resources`);
+environment and volumes (a missing ConfigMap or Secret is
 `CreateContainerConfigError`); postStart exec hooks (a failure kills the container).
 """
 
@@ -21,6 +22,7 @@ from kubelite.cri import ContainerStatus as CRIStatus
 from kubelite.kubelet.context import fetcher
 from kubelite.kubelet.env import ConfigError, resolve_env
 from kubelite.kubelet.podstate import CONTAINER_NAME_LABEL
+from kubelite.kubelet.resources import container_resources
 from kubelite.kubelet.sandboxes import SandboxMixin
 
 
@@ -124,6 +126,7 @@ class ContainersMixin(SandboxMixin):
             labels={**self._labels(), CONTAINER_NAME_LABEL: container.name},
             stdin=container.stdin,
             tty=container.tty,
+            resources=container_resources(container),
         )
         container_id = await ctx.runtime.create_container(self.sandbox_id, config, self._sandbox_config())
         record("Normal", "Created", f"Created container {container.name}")

@@ -2,12 +2,14 @@
 
 Written only against `Harness`, so the same tests run on the fake runtime and on Docker: busybox
 commands, durations of a second or two, and only what both backends can do. Behaviour numbers:
-KUB-4 (exit codes 143/137, reasons), KUB-14 (pod IPs).
+KUB-4 (exit codes 143/137, reasons), KUB-14 (pod IPs). A container's status reports the resources
+(cgroup settings) it was created with.
 """
 
 from __future__ import annotations
 
 import anyio
+import msgspec
 import pytest
 
 from kubelite.cri import (
@@ -16,6 +18,7 @@ from kubelite.cri import (
     ContainerState,
     CRIError,
     ImageNotFound,
+    LinuxContainerResources,
     PodSandboxFilter,
     PodSandboxState,
     SandboxNotFound,
@@ -222,3 +225,21 @@ async def test_create_with_a_missing_image_is_image_not_found(harness: Harness) 
     with pytest.raises(ImageNotFound):
         await harness.runtime.create_container(sandbox[0], config, sandbox[1])
     assert await harness.runtime.list_containers(ContainerFilter(pod_sandbox_id=sandbox[0])) == []
+
+
+async def test_container_reports_the_resources_it_was_created_with(harness: Harness) -> None:
+    sandbox = await new_sandbox(harness)
+    resources = LinuxContainerResources(
+        cpu_period=100000,
+        cpu_quota=50000,
+        cpu_shares=512,
+        memory_limit_in_bytes=64 << 20,
+        memory_swap_limit_in_bytes=64 << 20,
+    )
+    config = msgspec.structs.replace(container_config(harness.image, *LONG_RUNNING), resources=resources)
+    container_id = await harness.runtime.create_container(sandbox[0], config, sandbox[1])
+    await harness.runtime.start_container(container_id)
+    assert (await harness.runtime.container_status(container_id)).resources == resources
+    plain = await new_container(harness, sandbox, "true", name="plain", start=False)
+    assert (await harness.runtime.container_status(plain)).resources is None
+    await harness.runtime.remove_pod_sandbox(sandbox[0])

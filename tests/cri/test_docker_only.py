@@ -4,8 +4,9 @@ Daemon tests (fixture `docker_harness`, from `tests/docker_support.py`; skipped 
 failed with `KUBELITE_REQUIRE_DOCKER=1`): the `io.kubelite.*` labels in the daemon, a pod's
 containers talking over 127.0.0.1, stop-then-remove leaving nothing behind, split stdout/stderr
 logs, state rebuilt from the daemon alone, runtimes sharing a daemon kept apart, exec timeouts,
-pulls without a registry (a loopback address: nothing listens there). Pure tests (no daemon): exit
-reasons including OOMKilled (KUB-4), the daemon's timestamps, log line reassembly, an unreachable
+pulls without a registry (a loopback address: nothing listens there), resources as the container's
+cgroup limits with a memory hog OOM-killed (KUB-4). Pure tests (no daemon): exit
+reasons including OOMKilled (KUB-4), which resources reach the host config, the daemon's timestamps, log line reassembly, an unreachable
 daemon.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import aiodocker
 import anyio
+import msgspec
 import pytest
 
 from kubelite.cri import (
@@ -24,6 +26,7 @@ from kubelite.cri import (
     CRIError,
     ImagePullError,
     ImageSpec,
+    LinuxContainerResources,
     LogOptions,
     PodSandboxFilter,
     RuntimeUnavailable,
@@ -32,6 +35,7 @@ from kubelite.cri import (
 from kubelite.cri.docker import DockerRuntime
 from kubelite.cri.docker import labels as kl
 from kubelite.cri.docker.logs import Lines
+from kubelite.cri.docker.specs import container_spec
 from kubelite.cri.docker.times import epoch
 from kubelite.cri.docker.views import exit_reason
 from kubelite.cri.docker.wire import State
@@ -99,6 +103,41 @@ async def test_a_pods_containers_talk_over_loopback(docker_harness: DockerHarnes
     result = await harness.runtime.exec_sync(client, ["wget", "-q", "-O", "-", url], 5)
     assert result.stdout == b"hello-from-httpd\n"
     assert (await harness.runtime.pod_sandbox_status(sandbox[0])).ip == "127.0.0.1"
+
+
+@daemon
+async def test_kub4_resources_are_cgroup_limits_and_a_container_over_its_memory_is_oom_killed(
+    docker_harness: DockerHarness,
+) -> None:
+    """The daemon gets the CRI resources as its host config and enforces them: `tail /dev/zero`
+    buffers one endless line, so with 24 MiB it is OOM-killed: exit code 137, reason OOMKilled."""
+    harness = docker_harness
+    sandbox = await new_sandbox(harness)
+    limit = 24 << 20
+    resources = LinuxContainerResources(
+        cpu_period=100000,
+        cpu_quota=50000,
+        cpu_shares=512,
+        memory_limit_in_bytes=limit,
+        memory_swap_limit_in_bytes=limit,
+    )
+    config = msgspec.structs.replace(
+        container_config(harness.image, "tail", "/dev/zero"), resources=resources
+    )
+    container_id = await harness.runtime.create_container(sandbox[0], config, sandbox[1])
+    found = await harness.docker.containers.container(container_id).show()
+    host = found["HostConfig"]
+    shown = {name: host[name] for name in ("CpuPeriod", "CpuQuota", "CpuShares", "Memory", "MemorySwap")}
+    assert shown == {
+        "CpuPeriod": 100000,
+        "CpuQuota": 50000,
+        "CpuShares": 512,
+        "Memory": limit,
+        "MemorySwap": limit,
+    }
+    await harness.runtime.start_container(container_id)
+    status = await wait_exited(harness, container_id, within=30)
+    assert (status.exit_code, status.reason, status.resources) == (137, "OOMKilled", resources)
 
 
 @daemon
@@ -215,6 +254,17 @@ def test_kub4_exit_reason(state: State, reason: str) -> None:
 )
 def test_daemon_times_are_epoch_seconds(text: str, seconds: float) -> None:
     assert epoch(text) == pytest.approx(seconds)
+
+
+def test_only_the_resources_that_are_set_reach_the_host_config() -> None:
+    config = msgspec.structs.replace(
+        container_config("img", "true"), resources=LinuxContainerResources(cpu_period=100000, cpu_shares=2)
+    )
+    host = container_spec(config, sandbox_id="s", labels={})["HostConfig"]
+    assert (host["CpuPeriod"], host["CpuShares"]) == (100000, 2)
+    assert not {"CpuQuota", "Memory", "MemorySwap"} & host.keys()
+    plain = container_spec(container_config("img", "true"), sandbox_id="s", labels={})["HostConfig"]
+    assert not {"CpuPeriod", "CpuQuota", "CpuShares", "Memory", "MemorySwap"} & plain.keys()
 
 
 def test_log_lines_split_across_messages_are_joined() -> None:

@@ -1,6 +1,7 @@
 """The kubelet on the real Docker backend (skipped without a daemon; CI requires one): a busybox pod
 really runs with kubelite's labels, a crashing container's restartCount grows, logs are readable,
-deletion stops and removes the containers, and two containers of one pod talk over 127.0.0.1.
+deletion stops and removes the containers, and two containers of one pod talk over 127.0.0.1;
+resource limits are the containers' cgroup limits, and a memory hog is OOMKilled and restarted.
 
 The daemon runs on real time, so the kubelet uses the system clock; waits are bounded and wake on
 the pod's own watch events, never on a sleep."""
@@ -28,6 +29,7 @@ from kubelite.api.core import (
     Node,
     Pod,
     PodSpec,
+    ResourceRequirements,
     Secret,
     SecretVolumeSource,
     Volume,
@@ -165,6 +167,48 @@ async def test_kub6_a_crashing_container_restart_count_grows(docker_harness: obj
         assert last is not None and last.exit_code == 3 and last.reason == "Error"
         lines = [line async for line in node.kubelet.logs("default", "crash", previous=True)]
         assert lines == ["boom"]
+
+
+async def test_kub4_a_container_over_its_memory_limit_is_oom_killed_and_restarted(
+    docker_harness: object, tmp_path: Path
+) -> None:
+    """Limits are real: the container gets its cgroup settings from requests and limits, and one that
+    outgrows a 24 Mi memory limit ends `OOMKilled` with exit code 137, then restarts (KUB-5) under
+    `Always` and under `OnFailure`."""
+    image = docker_harness.image  # type: ignore[attr-defined]
+    hog = _main(image, "tail", "/dev/zero")  # buffers one endless line
+    hog.resources = ResourceRequirements(requests={"cpu": "250m"}, limits={"cpu": "500m", "memory": "24Mi"})
+    names = {"oom-always": "Always", "oom-onfailure": "OnFailure"}
+    async with docker_node(docker_harness, tmp_path) as node:
+        for name, policy in names.items():
+            await node.client.create(_pod(name, hog, restart_policy=policy))
+
+        def restarted(name: str) -> bool:
+            pod = node.pod(name)
+            return (
+                pod is not None
+                and bool(statuses := pod.status.container_statuses)
+                and (statuses[0].restart_count >= 1 and statuses[0].last_state.terminated is not None)
+            )
+
+        await node.until(lambda: all(restarted(name) for name in names))
+        for name in names:
+            pod = node.pod(name)
+            assert pod is not None
+            last = pod.status.container_statuses[0].last_state.terminated
+            assert last is not None and (last.exit_code, last.reason) == (137, "OOMKilled")
+        rows = await _labelled(docker_harness, pod.metadata.uid)
+        app = next(r for r in rows if r["Labels"].get("io.kubernetes.container.name") == "main")  # type: ignore[union-attr]
+        docker = docker_harness.docker  # type: ignore[attr-defined]
+        host = (await docker.containers.container(app["Id"]).show())["HostConfig"]
+        limits = {name: host[name] for name in ("Memory", "MemorySwap", "CpuShares", "CpuQuota", "CpuPeriod")}
+        assert limits == {
+            "Memory": 24 << 20,
+            "MemorySwap": 24 << 20,
+            "CpuShares": 256,
+            "CpuQuota": 50000,
+            "CpuPeriod": 100000,
+        }
 
 
 async def test_two_containers_of_one_pod_talk_over_localhost(docker_harness: object, tmp_path: Path) -> None:

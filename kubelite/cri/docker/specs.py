@@ -11,6 +11,10 @@ Contract (pure functions, no I/O):
   cmd; an empty `command` keeps the image's entrypoint, and with it the image's cmd when `args` is
   empty too (Kubernetes' rule). Mounts are bind mounts of existing host paths. Logs use the
   json-file driver, so `docker logs` can read them back whatever the daemon's default is.
+- Resources (`ContainerConfig.resources`) become the cgroup settings of the container's host config:
+  `CpuShares`, `CpuQuota`/`CpuPeriod` and `Memory`, with `MemorySwap` (memory plus swap) when set;
+  unset fields (0) are left to the daemon's defaults. The daemon enforces them: a process that
+  exceeds `Memory` is OOM-killed.
 - Port mappings are not applied: a sandbox without a pod network has nothing to publish.
 """
 
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubelite.cri.container import ContainerConfig
+from kubelite.cri.container import ContainerConfig, LinuxContainerResources
 from kubelite.cri.sandbox import PodSandboxConfig
 
 HOST = "host"
@@ -55,6 +59,7 @@ def container_spec(config: ContainerConfig, *, sandbox_id: str, labels: dict[str
         "IpcMode": f"container:{sandbox_id}",
         "Mounts": [_mount(m.host_path, m.container_path, m.readonly) for m in config.mounts],
         "LogConfig": LOG_CONFIG,
+        **_resources(config.resources),
     }
     return {
         "Image": config.image,
@@ -67,6 +72,19 @@ def container_spec(config: ContainerConfig, *, sandbox_id: str, labels: dict[str
         "OpenStdin": config.stdin,
         "HostConfig": host_config,
     }
+
+
+def _resources(resources: LinuxContainerResources | None) -> dict[str, int]:
+    if resources is None:
+        return {}
+    fields = {
+        "CpuShares": resources.cpu_shares,
+        "CpuQuota": resources.cpu_quota,
+        "CpuPeriod": resources.cpu_period,
+        "Memory": resources.memory_limit_in_bytes,
+        "MemorySwap": resources.memory_swap_limit_in_bytes,
+    }
+    return {name: value for name, value in fields.items() if value}
 
 
 def _mount(source: str, target: str, readonly: bool) -> dict[str, Any]:

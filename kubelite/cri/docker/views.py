@@ -7,6 +7,8 @@ Contract:
 - Exit reasons (KUB-4): "OOMKilled" when the daemon says the kernel OOM-killed the container, else
   "Completed" for exit code 0 and "Error" for any other; empty until the container has exited.
   `message` is the daemon's error for the container (e.g. a failed start), if any.
+- Resources: a container's status reports the cgroup settings it was created with (the daemon's
+  `HostConfig`), or none when it has none (0 means not set, as in the CRI).
 - Times are epoch floats from the daemon's clock; list rows carry whole seconds (the list API's
   resolution), statuses the daemon's full resolution. The daemon stamps `StartedAt` when its start
   call completes, which for a process that exits at once can be after `FinishedAt`; the start time
@@ -21,10 +23,10 @@ Contract:
 
 from __future__ import annotations
 
-from kubelite.cri.container import ContainerInfo, ContainerState, ContainerStatus
+from kubelite.cri.container import ContainerInfo, ContainerState, ContainerStatus, LinuxContainerResources
 from kubelite.cri.docker import labels as kl
 from kubelite.cri.docker.times import epoch
-from kubelite.cri.docker.wire import Inspect, Row, State
+from kubelite.cri.docker.wire import HostConfig, Inspect, Row, State
 from kubelite.cri.sandbox import PodSandboxInfo, PodSandboxState, PodSandboxStatus
 
 LOOPBACK = "127.0.0.1"
@@ -77,7 +79,19 @@ def container_status(found: Inspect) -> ContainerStatus:
         message=found.state.error,
         labels=kl.user_labels(labels),
         annotations=kl.user_annotations(labels),
+        resources=resources(found.host_config),
     )
+
+
+def resources(host: HostConfig) -> LinuxContainerResources | None:
+    found = LinuxContainerResources(
+        cpu_period=host.cpu_period,
+        cpu_quota=host.cpu_quota,
+        cpu_shares=host.cpu_shares,
+        memory_limit_in_bytes=host.memory,
+        memory_swap_limit_in_bytes=host.memory_swap,
+    )
+    return None if found == LinuxContainerResources() else found
 
 
 def container_info(row: Row) -> ContainerInfo:

@@ -33,6 +33,16 @@ class Config(msgspec.Struct, frozen=True):
     tty: bool = msgspec.field(name="Tty", default=False)
 
 
+class HostConfig(msgspec.Struct, frozen=True):
+    """The cgroup settings a container was created with (0: not set)."""
+
+    cpu_shares: int = msgspec.field(name="CpuShares", default=0)
+    cpu_quota: int = msgspec.field(name="CpuQuota", default=0)
+    cpu_period: int = msgspec.field(name="CpuPeriod", default=0)
+    memory: int = msgspec.field(name="Memory", default=0)
+    memory_swap: int = msgspec.field(name="MemorySwap", default=0)
+
+
 class Endpoint(msgspec.Struct, frozen=True):
     ip_address: str = msgspec.field(name="IPAddress", default="")
 
@@ -49,6 +59,7 @@ class Inspect(msgspec.Struct, frozen=True):
     image: str = msgspec.field(name="Image", default="")
     state: State = msgspec.field(name="State", default_factory=State)
     config: Config = msgspec.field(name="Config", default_factory=Config)
+    host_config: HostConfig = msgspec.field(name="HostConfig", default_factory=HostConfig)
     network_settings: NetworkSettings = msgspec.field(name="NetworkSettings", default_factory=NetworkSettings)
 
     @property

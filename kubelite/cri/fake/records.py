@@ -105,6 +105,7 @@ def container_status(record: ContainerRecord) -> ContainerStatus:
         message=record.message,
         labels=dict(record.labels),
         annotations=dict(record.annotations),
+        resources=record.config.resources,
     )
 
 
