@@ -3,11 +3,13 @@ an indexed read-only cache, listers over it, and handlers that enqueue work. See
 contract; `SharedInformerFactory` is the entry point."""
 
 from kubelite.informers.backoff import Backoff, BackoffSettings
-from kubelite.informers.cache import NAMESPACE_INDEX, Indexer, object_key, split_key
+from kubelite.informers.cache import NAMESPACE_INDEX, Indexer, IndexFuncError, object_key, split_key
 from kubelite.informers.factory import SharedInformerFactory
 from kubelite.informers.handlers import DeletedFinalStateUnknown, EventHandlers, unwrap
-from kubelite.informers.informer import CacheMutationError, InformerHealth, SharedInformer
+from kubelite.informers.health import InformerHealth
+from kubelite.informers.informer import CacheMutationError, SharedInformer
 from kubelite.informers.lister import Lister
+from kubelite.informers.metrics import InformerMetrics
 from kubelite.informers.reflector import Reflector, ReflectorState
 
 __all__ = [
@@ -17,8 +19,10 @@ __all__ = [
     "CacheMutationError",
     "DeletedFinalStateUnknown",
     "EventHandlers",
+    "IndexFuncError",
     "Indexer",
     "InformerHealth",
+    "InformerMetrics",
     "Lister",
     "Reflector",
     "ReflectorState",

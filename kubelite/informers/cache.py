@@ -16,6 +16,13 @@ should keep it rather than re-read it.
 Each index bucket is a `dict` of keys to None rather than a set: a dict holding only strings is
 not tracked by the cycle collector, a set always is (and would be walked on every full collection).
 
+Every change is all-or-nothing (STYLE 9b): `put`, `remove` and `add_indexers` first compute every
+index value they need, then swap. An index function that raises makes `put` (or `add_indexers`)
+raise `IndexFuncError` naming the key and the index, with the cache exactly as it was: the previous
+version of the object, if any, stays stored and indexed. Removing an object never fails: if an index
+function raises on the stored version (it must have succeeded when the object was stored, so it is
+not deterministic), that index is scrubbed of the key by a scan instead.
+
 Everything here is synchronous and runs on the event loop; nothing blocks.
 """
 
@@ -32,6 +39,16 @@ T = TypeVar("T", bound=Object)
 
 IndexFunc = Callable[[T], Iterable[str]]
 NAMESPACE_INDEX = "namespace"
+
+
+class IndexFuncError(Exception):
+    """An index function raised for an object; the cache was left unchanged."""
+
+    def __init__(self, key: str, index: str, cause: Exception) -> None:
+        super().__init__(f"index {index!r} failed for {key}: {type(cause).__name__}: {cause}")
+        self.key = key
+        self.index = index
+        self.cause = cause
 
 
 def object_key(obj: Object) -> str:
@@ -81,21 +98,32 @@ class Indexer(Generic[T]):
         return [decode(raw) for raw in self._items.values()]
 
     def add_indexers(self, indexers: dict[str, IndexFunc[T]]) -> None:
-        for name, func in indexers.items():
+        """Add indices and index the objects already stored; all of them or (on error) none."""
+        for name in indexers:
             if name in self._funcs:
                 raise ValueError(f"indexer {name!r} already exists")
-            self._funcs[name] = func
-            self._indices[name] = {}
-            for key, raw in self._items.items():
-                self._index_one(name, key, self._decode(raw))
+        built: dict[str, dict[str, dict[str, None]]] = {name: {} for name in indexers}
+        for key, raw in self._items.items():
+            obj = self._decode(raw)
+            for name, func in indexers.items():
+                for value in _index_values(name, func, key, obj):
+                    built[name].setdefault(value, {})[key] = None
+        self._funcs.update(indexers)
+        self._indices.update(built)
 
     def put(self, obj: T) -> T | None:
-        """Store a copy of `obj` under its key; returns the object it replaced, if any."""
+        """Store a copy of `obj` under its key; returns the object it replaced, if any.
+
+        Raises `IndexFuncError` (cache unchanged) if an index function raises for `obj`."""
         key = object_key(obj)
-        old = self.remove(key)
-        self._items[key] = self._encode(obj)
-        for name in self._funcs:
-            self._index_one(name, key, obj)
+        new_values = {name: _index_values(name, func, key, obj) for name, func in self._funcs.items()}
+        raw = self._encode(obj)
+        old_raw = self._items.get(key)
+        old = None if old_raw is None else self._decode(old_raw)
+        old_values = {} if old is None else self._old_values(key, old)
+        self._items[key] = raw
+        for name, values in new_values.items():
+            self._reindex(name, key, old_values.get(name, ()), values)
         return old
 
     def remove(self, key: str) -> T | None:
@@ -103,7 +131,8 @@ class Indexer(Generic[T]):
         if raw is None:
             return None
         old = self._decode(raw)
-        self._unindex(key, old)
+        for name, values in self._old_values(key, old).items():
+            self._reindex(name, key, values, ())
         return old
 
     def by_index(self, name: str, value: str) -> list[T]:
@@ -122,17 +151,38 @@ class Indexer(Generic[T]):
         except KeyError:
             raise KeyError(f"no indexer named {name!r}") from None
 
-    def _index_one(self, name: str, key: str, obj: T) -> None:
-        index = self._indices[name]
-        for value in self._funcs[name](obj):
-            index.setdefault(value, {})[key] = None
-
-    def _unindex(self, key: str, obj: T) -> None:
+    def _old_values(self, key: str, old: T) -> dict[str, tuple[str, ...] | None]:
+        """The index values the stored `old` was filed under; None where its function now raises."""
+        values: dict[str, tuple[str, ...] | None] = {}
         for name, func in self._funcs.items():
-            index = self._indices[name]
-            for value in func(obj):
+            try:
+                values[name] = _index_values(name, func, key, old)
+            except IndexFuncError:
+                values[name] = None
+        return values
+
+    def _reindex(self, name: str, key: str, old: tuple[str, ...] | None, new: tuple[str, ...]) -> None:
+        """Move `key` from its `old` values (None: wherever it is) to its `new` ones. Never raises."""
+        index = self._indices[name]
+        stale = [v for v, keys in index.items() if key in keys] if old is None else old
+        for value in stale:
+            if value not in new:
                 keys = index.get(value)
                 if keys is not None:
                     keys.pop(key, None)
                     if not keys:
                         del index[value]
+        for value in new:
+            index.setdefault(value, {})[key] = None
+
+
+def _index_values(name: str, func: IndexFunc[T], key: str, obj: T) -> tuple[str, ...]:
+    """`func(obj)` as a tuple of strings, or `IndexFuncError` (also for a value that is not a str)."""
+    try:
+        values = tuple(func(obj))
+        for value in values:
+            if not isinstance(value, str):
+                raise TypeError(f"index value {value!r} is not a str")
+    except Exception as err:
+        raise IndexFuncError(key, name, err) from err
+    return values

@@ -4,7 +4,8 @@
 `start(task_group)` starts every informer not yet started in the caller's task group (so their
 lifetime is the caller's, and a crash there is not silent); `wait_for_cache_sync()` waits until all
 started informers have synced. `health()` reports each informer's state. Options apply to every
-informer the factory makes: namespace scope, resync period, backoff, mutation detection.
+informer the factory makes: namespace scope, resync period, backoff, mutation detection, and the
+`InformerMetrics` their failures are counted in.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from anyio.abc import TaskGroup
 from kubelite.api.meta import Object
 from kubelite.clock import Clock, SystemClock
 from kubelite.informers.backoff import BackoffSettings
-from kubelite.informers.informer import InformerHealth, SharedInformer
+from kubelite.informers.health import InformerHealth
+from kubelite.informers.informer import SharedInformer
 from kubelite.informers.lister import Lister
+from kubelite.informers.metrics import InformerMetrics
 from kubelite.informers.reflector import ReflectorClient
 
 T = TypeVar("T", bound=Object)
@@ -33,6 +36,7 @@ class SharedInformerFactory:
         resync_period: float = 0.0,
         backoff: BackoffSettings | None = None,
         detect_mutation: bool = False,
+        metrics: InformerMetrics | None = None,
     ) -> None:
         self._client = client
         self._clock = clock if clock is not None else SystemClock()
@@ -40,6 +44,7 @@ class SharedInformerFactory:
         self._resync_period = resync_period
         self._backoff = backoff
         self._detect_mutation = detect_mutation
+        self._metrics = metrics
         self._informers: dict[type[Object], SharedInformer[Any]] = {}
         self._started: set[type[Object]] = set()
 
@@ -54,6 +59,7 @@ class SharedInformerFactory:
                 resync_period=self._resync_period,
                 backoff=self._backoff,
                 detect_mutation=self._detect_mutation,
+                metrics=self._metrics,
             )
             self._informers[kind] = existing
         return cast(SharedInformer[T], existing)
