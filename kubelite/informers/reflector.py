@@ -6,10 +6,14 @@ Loop, until cancelled:
 2. WATCH from the list's resourceVersion; each ADDED/MODIFIED/DELETED goes to `sink.apply`, and the
    last seen resourceVersion advances (BOOKMARKs only advance it).
 3. When the watch ends normally, watch again from the last resourceVersion (no relist). When it
-   reports 410 Expired (an ERROR event or a `Gone`), go back to 1: the relist turns every deletion
-   the watch missed into a tombstone.
+   reports 410 Expired (an ERROR event or a `Gone`), wait for the next `Backoff` delay, then go
+   back to 1: the relist turns every deletion the watch missed into a tombstone.
 4. Any other failure (list error, watch error, a watch that ends within a second having delivered
-   nothing) is logged and retried after `Backoff` (0.8 s doubling to 30 s, reset after 2 min).
+   nothing) is logged and retried after the next `Backoff` delay.
+
+One `Backoff` paces both, as client-go's reflector runs every list-and-watch round through one
+backoff manager (`wait.BackoffUntil`): 0.8 s doubling to 30 s, jittered by up to 100 %, reset after
+2 min without a retry. So a watch window that keeps expiring cannot turn into a relist storm.
 
 The reflector never exits on an ordinary exception, so a watch cannot die silently; cancellation
 and `BaseException`s propagate to the enclosing task group. Progress is visible through `state`.
@@ -59,6 +63,8 @@ class ReflectorState:
     watches: int = 0
     events: int = 0
     failures: int = 0
+    expirations: int = 0
+    """Watches that ended in 410 Expired (each followed by a backed-off relist)."""
     last_resource_version: str = ""
     last_event_at: float | None = None
     last_error: str = ""
@@ -86,6 +92,15 @@ class Reflector(Generic[T]):
                 raise  # a broken invariant (e.g. a mutated cache object) must fail loudly
             except Exception as err:  # API errors, transport errors, a sink's bug: log and retry
                 await self._failed(err)
+            else:
+                await self._expired()
+
+    async def _expired(self) -> None:
+        """The watch window moved past us (410): back off, then relist."""
+        self.state.expirations += 1
+        delay = self.backoff.next_delay()
+        log.info("relist_after_expiry", kind=self.kind.__name__, relist_in=delay)
+        await self.clock.sleep(delay)
 
     async def _failed(self, err: Exception) -> None:
         self.state.failures += 1
@@ -96,6 +111,7 @@ class Reflector(Generic[T]):
         await self.clock.sleep(delay)
 
     async def _list_and_watch(self) -> None:
+        """List, then watch until a watch reports 410 (return) or fails (raise)."""
         await self._list()
         while await self._watch_once():
             pass

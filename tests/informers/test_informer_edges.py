@@ -1,5 +1,6 @@
 """Informer edges (issue 9 item 10): an index function that raises neither wedges the informer nor
-half-writes its cache and is surfaced once; handler exceptions show in `InformerHealth`."""
+half-writes its cache and is surfaced once; handler exceptions show in `InformerHealth`; a 410
+relist waits for the reflector's backoff, as client-go's does."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ import structlog.testing
 from prometheus_client import CollectorRegistry
 
 from kubelite.api.core import Pod
+from kubelite.api.results import ObjectList
+from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
 from kubelite.clock import FakeClock
 from kubelite.informers import EventHandlers, InformerMetrics, SharedInformer, SharedInformerFactory
+from kubelite.informers.backoff import BackoffSettings
 from tests.apiserver.conftest import pod
+from tests.informers.faults import FaultPlan, FaultyClient
 from tests.informers.test_informer import MERGE, Recorder, _server
 
 pytestmark = pytest.mark.anyio
@@ -150,3 +155,31 @@ async def test_handler_exceptions_show_in_informer_health() -> None:
             health.last_handler_error.split(": ")[0]
         ]
         assert registry.get_sample_value("kubelite_informer_handler_errors_total", {"kind": "Pod"}) == 1
+
+
+class ListTimes(FaultyClient):
+    """Every watch answers 410 at once; each list's time on the fake clock is recorded."""
+
+    def __init__(self, server: APIServer, clock: FakeClock) -> None:
+        super().__init__(InProcessClient(server), FaultPlan(expire=1.0), seed=0)
+        self.clock = clock
+        self.times: list[float] = []
+
+    async def list(self, kind: type[Any], namespace: str | None = None, **kw: Any) -> ObjectList[Any]:
+        self.times.append(self.clock.monotonic())
+        return await super().list(kind, namespace, **kw)
+
+
+async def test_relist_after_410_waits_for_the_reflector_backoff() -> None:
+    """client-go's reflector runs every list-and-watch round through one backoff manager (0.8 s
+    doubling, 30 s cap): an expiring watch window cannot cause a relist storm."""
+    async with _server() as server:
+        clock = FakeClock()
+        client = ListTimes(server, clock)
+        informer = SharedInformer(client, Pod, clock=clock, backoff=BackoffSettings(jitter=0.0))  # type: ignore[arg-type]
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(informer.run)
+            await settle(clock, lambda: informer.state.expirations == 8)
+            tg.cancel_scope.cancel()
+    assert [round(t, 3) for t in client.times] == [0.0, 0.8, 2.4, 5.6, 12.0, 24.8, 50.4, 80.4]
+    assert informer.state.failures == 0
