@@ -5,7 +5,9 @@ kubelet's waiting reason for it, the previous termination and the probe flags to
 `ContainerStatus`: `waiting` (ContainerCreating, PodInitializing, CrashLoopBackOff, image and
 config errors), `running{startedAt}` or `terminated{exitCode, reason, startedAt, finishedAt}`,
 `lastState` (the previous termination; while a crashed container waits to restart, that crash),
-and `restartCount` (the CRI attempt number). `qos_class(pod)` is Kubernetes' QoS class.
+and `restartCount` (the CRI attempt number). `ready` and `started` need a running container (and
+the probe flags); `init_succeeded(status)` is whether an init container has exited 0, which is what
+makes a regular init container ready. `qos_class(pod)` is Kubernetes' QoS class.
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ def container_status(
         container_id=container_id if current is not None else "",
         started=running and started,
     )
+
+
+def init_succeeded(status: ContainerStatus) -> bool:
+    ended = status.state.terminated
+    return ended is not None and ended.exit_code == 0
 
 
 def qos_class(pod: Pod) -> str:

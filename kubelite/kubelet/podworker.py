@@ -15,7 +15,8 @@ ending, a probe period, the active deadline, a periodic resync). A sync is level
 4. Otherwise: admission on first sight (SCH-10), `activeDeadlineSeconds` (KUB-13), the sandbox,
    init containers one at a time (KUB-8), app containers with restart policy and crash-loop
    back-off (KUB-5, KUB-6), image pulls (KUB-3), probes (KUB-10); then the status (KUB-4, KUB-7,
-   KUB-11, KUB-14) is written with a strategic merge patch when it differs from the stored one.
+   KUB-11, KUB-14) is written when it differs from the stored one (and once before the sandbox
+   exists, on first sight).
 
 A sync that raises is logged and retried with back-off (1 s doubling to 30 s); the worker itself
 never dies of it.
@@ -97,6 +98,7 @@ class PodWorker(TerminationMixin, ContainersMixin, ProbesMixin):
         self._wakes = [self.ctx.config.pod_resync_period]
         if await self._past_deadline(now):
             return None
+        await self._report_first()
         await self._ensure_sandbox()
         current = await self.observe()
         if await self._probe(current):

@@ -1,75 +1,115 @@
 """The pod status a worker reports: container statuses (KUB-4), phase (KUB-7), conditions (KUB-11),
-IPs and start time (KUB-14), written with a strategic merge patch only when it differs from the
-stored status (so other writers' conditions survive and a no-op sync writes nothing).
+IPs and start time (KUB-14).
+
+Contract: the status is derived from the worker's latest copy of the pod (other writers' conditions
+and fields are kept) and written only when it differs from the stored one, as a full update of the
+`status` subresource with the copy's resourceVersion as precondition. A full update expresses
+removals (a condition that turns True loses its old reason and message) and is the cheapest write
+through the apiserver (no patch to apply, no unknown-field walk). On a 409 Conflict the worker reads
+the pod again and derives the status anew (up to `WRITE_ATTEMPTS` times; then the Conflict is
+raised and the sync is retried with back-off); a pod that is gone (or replaced by one with another
+UID) marks the worker removed.
+
+`_report_first()` writes the status a pod has before its sandbox exists (upstream's kubelet
+reports before it starts anything): Pending, PodReadyToStartContainers False, no pod IP,
+containers waiting. A pod reported terminal gives its sandbox back first, so its final status
+shows PodReadyToStartContainers False.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
 
 from kubelite.api.core import Container, ContainerStatus, HostIP, Pod, PodIP, PodStatus
-from kubelite.client import PatchType
-from kubelite.client.errors import NotFound
+from kubelite.client.errors import Conflict, NotFound
 from kubelite.clock import rfc3339
 from kubelite.cri import ContainerState
 from kubelite.cri import ContainerStatus as CRIStatus
 from kubelite.kubelet.conditions import pod_conditions
-from kubelite.kubelet.phase import pod_phase
-from kubelite.kubelet.podstate import PodState
-from kubelite.kubelet.podstatus import container_status, qos_class
+from kubelite.kubelet.phase import TERMINAL, pod_phase
+from kubelite.kubelet.podstatus import container_status, init_succeeded, qos_class
+from kubelite.kubelet.probing import ProbesMixin, is_sidecar
+from kubelite.kubelet.sandboxes import SandboxMixin
+
+WRITE_ATTEMPTS = 5
 
 
-class StatusMixin(PodState):
+class StatusMixin(ProbesMixin, SandboxMixin):
     """The status-reporting part of a pod worker (see the module docstring)."""
+
+    def _probe_flags(self, container: Container, status: CRIStatus | None, probed: bool) -> tuple[bool, bool]:
+        """(ready, started) of the container instance from its probes (KUB-10)."""
+        if status is None or status.state is not ContainerState.RUNNING:
+            return False, False
+        if not probed:
+            return True, True
+        probes = self._instance_probes(container, status)
+        return probes.ready, probes.started
+
+    def _one(self, container: Container, current: dict[str, CRIStatus], *, init: bool) -> ContainerStatus:
+        ctx, status = self.ctx, current.get(container.name)
+        previous = self.previous.get(container.name)
+        regular_init = init and not is_sidecar(container)
+        ready, started = self._probe_flags(container, status, probed=not regular_init)
+        api = container_status(
+            container,
+            status,
+            container_id=ctx.container_id(status.id) if status is not None else "",
+            waiting=self.waiting.get(container.name),
+            previous=previous,
+            previous_id=ctx.container_id(previous.id) if previous is not None else "",
+            ready=ready,
+            started=started,
+            default_waiting="PodInitializing" if self.pod.spec.init_containers else "ContainerCreating",
+        )
+        if regular_init and init_succeeded(api):
+            api = msgspec.structs.replace(api, ready=True)  # a finished init container is ready
+        return api
 
     def _container_statuses(
         self, current: dict[str, CRIStatus]
     ) -> tuple[list[ContainerStatus], list[ContainerStatus]]:
-        ctx = self.ctx
-        init_running = any(
-            current.get(c.name) is None
-            or current[c.name].state is not ContainerState.EXITED
-            or current[c.name].exit_code != 0
-            for c in self.pod.spec.init_containers
-        )
+        spec = self.pod.spec
+        init = [self._one(c, current, init=True) for c in spec.init_containers]
+        return init, [self._one(c, current, init=False) for c in spec.containers]
 
-        def one(container: Container, default: str) -> ContainerStatus:
-            status = current.get(container.name)
-            previous = self.previous.get(container.name)
-            probes = self.probes.get(container.name)
-            return container_status(
-                container,
-                status,
-                container_id=ctx.container_id(status.id) if status is not None else "",
-                waiting=self.waiting.get(container.name),
-                previous=previous,
-                previous_id=ctx.container_id(previous.id) if previous is not None else "",
-                ready=probes.ready if probes is not None else True,
-                started=probes.started if probes is not None else True,
-                default_waiting=default,
-            )
+    def _phase(self, init: list[ContainerStatus], app: list[ContainerStatus]) -> str:
+        spec = self.pod.spec
+        sidecars = {c.name for c in spec.init_containers if is_sidecar(c)}
+        return pod_phase(spec.restart_policy or "Always", init, app, sidecars=sidecars)
 
-        init = [one(c, "PodInitializing") for c in self.pod.spec.init_containers]
-        app_default = "PodInitializing" if init_running else "ContainerCreating"
-        app = [one(c, app_default) for c in self.pod.spec.containers]
-        return init, app
+    async def _report_first(self) -> None:
+        """On first sight, before the sandbox exists: the Pending status (see the module docstring)."""
+        status = self.pod.status
+        if not (self.sandbox_id or status.container_statuses or status.init_container_statuses):
+            await self._report({}, sandbox_ready=False)
 
-    async def _report(self, current: dict[str, CRIStatus], *, phase: str | None = None) -> str:
+    async def _report(
+        self, current: dict[str, CRIStatus], *, phase: str | None = None, sandbox_ready: bool = True
+    ) -> str:
         init, app = self._container_statuses(current)
-        policy = self.pod.spec.restart_policy or "Always"
         if phase is None:
-            phase = pod_phase(policy, init, app)
+            phase = self._phase(init, app)
+        if phase in TERMINAL:
+            await self._stop_sandbox()
+        ready = sandbox_ready and bool(self.sandbox_id) and phase not in TERMINAL
         now = self.ctx.clock.now()
-        status = self._status(phase, init, app, now)
-        await self._write(status)
+        await self._write(lambda: self._status(phase, init, app, ready, now))
         return phase
 
     def _status(
-        self, phase: str, init: list[ContainerStatus], app: list[ContainerStatus], now: float
+        self,
+        phase: str,
+        init: list[ContainerStatus],
+        app: list[ContainerStatus],
+        sandbox_ready: bool,
+        now: float,
     ) -> PodStatus:
         pod, node_ip = self.pod, self.ctx.config.node_ip
         conditions = pod_conditions(
-            pod, sandbox_ready=bool(self.sandbox_id), init=init, app=app, phase=phase, now=now
+            pod, sandbox_ready=sandbox_ready, init=init, app=app, phase=phase, now=now
         )
         ip = self.sandbox_ip
         return msgspec.structs.replace(
@@ -86,24 +126,51 @@ class StatusMixin(PodState):
             qos_class=pod.status.qos_class or qos_class(pod),
         )
 
-    async def _write(self, status: PodStatus) -> None:
-        if status == self.pod.status:
+    async def _write(self, build: Callable[[], PodStatus]) -> None:
+        """Write `build()` (derived from `self.pod`) unless unchanged; see the module docstring."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            status = build()
+            if status == self.pod.status:
+                return
+            try:
+                updated = await self.ctx.client.update_status(
+                    msgspec.structs.replace(self.pod, status=status)
+                )
+            except NotFound:
+                self.removed = True
+                return
+            except Conflict:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                if not await self._reread():
+                    return
+                continue
+            if updated.metadata.uid == self.uid:
+                self.pod = updated
             return
-        body = {"status": msgspec.to_builtins(status)}
+
+    async def _reread(self) -> bool:
+        """The latest stored copy of this pod into `self.pod`; False (and removed) if it is gone."""
         meta = self.pod.metadata
         try:
-            updated = await self.ctx.client.patch_status(
-                Pod, meta.name, body, meta.namespace, patch_type=PatchType.STRATEGIC
-            )
+            fresh = await self.ctx.client.get(Pod, meta.name, meta.namespace)
         except NotFound:
+            fresh = None
+        if fresh is None or fresh.metadata.uid != self.uid:
             self.removed = True
-            return
-        if updated.metadata.uid == self.uid:
-            self.pod = updated
+            return False
+        self.pod = fresh
+        return True
 
     async def _write_terminal(self, phase: str, reason: str, message: str) -> None:
         current = await self.observe()
         init, app = self._container_statuses(current)
-        status = self._status(phase, init, app, self.ctx.clock.now())
-        await self._write(msgspec.structs.replace(status, reason=reason, message=message))
+        await self._stop_sandbox()
+        now = self.ctx.clock.now()
+
+        def build() -> PodStatus:
+            status = self._status(phase, init, app, False, now)
+            return msgspec.structs.replace(status, reason=reason, message=message)
+
+        await self._write(build)
         self.terminal = phase

@@ -17,7 +17,7 @@ from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
 from kubelite.clock import FakeClock
 from kubelite.cri.fake import FakeImageService, FakeRuntime, PodNetwork
-from kubelite.informers import SharedInformerFactory
+from kubelite.informers import EventHandlers, SharedInformerFactory
 from kubelite.kubelet import Kubelet, KubeletConfig, PodDispatcher
 from kubelite.kubelet.prober import FakeNetworkProber
 from kubelite.store.memory import MemoryStorage
@@ -90,6 +90,20 @@ class Cluster:
 
     def pod(self, name: str = "web") -> Pod | None:
         return self.factory.lister(Pod).get(name, "default")
+
+    def history(self, name: str) -> list[Pod]:
+        """A list that collects every version of pod `name` the informer sees from now on, in order."""
+        seen: list[Pod] = []
+
+        def add(pod: Pod, *_: object) -> None:
+            if pod.metadata.name == name:
+                seen.append(pod)
+
+        def update(old: Pod, new: Pod) -> None:
+            add(new)
+
+        self.factory.informer(Pod).add_event_handler(EventHandlers(on_add=add, on_update=update))
+        return seen
 
     def events(self, reason: str) -> list[Event]:
         return [e for e in self.factory.lister(Event).list("default") if e.reason == reason]

@@ -21,14 +21,39 @@ def _phase(found: Pod | None) -> str:
     return found.status.phase if found is not None else ""
 
 
-async def test_kub7_kub11_pod_goes_pending_to_running_with_all_conditions() -> None:
+def _conditions(pod: Pod) -> dict[str, tuple[str, str, str]]:
+    return {c.type: (c.status, c.reason, c.message) for c in pod.status.conditions}
+
+
+ALL_TRUE = dict.fromkeys(
+    ("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "PodScheduled"), ("True", "", "")
+)
+
+
+async def test_kub7_kub11_kub14_pod_is_pending_first_then_running_with_all_conditions() -> None:
+    """KUB-7, KUB-11, KUB-14: the kubelet's first status is Pending before the sandbox exists (no
+    pod IP, PodReadyToStartContainers False, the container waiting in ContainerCreating, not ready
+    with upstream's reason and message); then Running with every condition True and no reason or
+    message left over from the Pending status (issue 9 item 14)."""
     async with cluster() as c:
+        history = c.history("web")
         await c.client.create(make_pod("web", "sleep", "3600"))
         await c.until(lambda: _phase(c.pod()) == "Running")
+        first = next(p for p in history if p.status.conditions)
+        assert first.status.phase == "Pending" and first.status.pod_ip == "" and first.status.pod_ips == []
+        unready = ("False", "ContainersNotReady", "containers with unready status: [main]")
+        assert _conditions(first) == {
+            **ALL_TRUE,
+            "PodReadyToStartContainers": ("False", "", ""),
+            "ContainersReady": unready,
+            "Ready": unready,
+        }
+        waiting = first.status.container_statuses[0].state.waiting
+        assert waiting is not None and waiting.reason == "ContainerCreating"
+        assert not first.status.container_statuses[0].ready and not first.status.container_statuses[0].started
         pod = c.pod()
         assert pod is not None
-        for kind in ("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "PodScheduled"):
-            assert _condition(pod, kind) == "True", kind
+        assert _conditions(pod) == ALL_TRUE
         status = pod.status.container_statuses[0]
         assert status.state.running is not None and status.ready and status.started
         assert status.container_id.startswith("fake://") and status.restart_count == 0

@@ -63,26 +63,90 @@ async def test_kub10_failing_liveness_probe_restarts_at_the_third_failure_20s_af
         assert last is not None and last.exit_code == 143
 
 
-async def test_kub10_readiness_probe_gates_ready_but_never_restarts() -> None:
-    container = Container(
-        name="main", image=IMAGE, command=["sleep", "3600"], readiness_probe=_probe("ready")
-    )
+def _conditions(pod: Pod | None) -> dict[str, tuple[str, str, str]]:
+    assert pod is not None
+    return {c.type: (c.status, c.reason, c.message) for c in pod.status.conditions}
+
+
+UNREADY = ("False", "ContainersNotReady", "containers with unready status: [main]")
+
+
+async def test_kub10_readiness_probe_gates_ready_from_the_start_and_never_restarts() -> None:
+    """KUB-10, KUB-11 (issue 9 items 14, 15): before its first readiness probe (initial delay 15 s)
+    a running container is started but not ready, and ContainersReady and Ready are False with
+    upstream's reason and message; the first success makes it ready and both conditions True with
+    no reason or message left; failures at the threshold make it unready without a restart, and
+    Ready comes back, as clean, with the next success."""
+    probe = Probe(exec=ExecAction(command=["ready"]), initial_delay_seconds=15)
+    container = Container(name="main", image=IMAGE, command=["sleep", "3600"], readiness_probe=probe)
+    probed: list[float] = []
     async with cluster() as c:
-        ready = False
-        c.runtime.set_exec_handler(lambda status, cmd: ExecResult(exit_code=0 if ready else 1))
+        ready = True
+
+        def answer(status: ContainerStatus, cmd: list[str]) -> ExecResult:
+            probed.append(c.clock.monotonic())
+            return ExecResult(exit_code=0 if ready else 1)
+
+        c.runtime.set_exec_handler(answer)
         await c.client.create(make_pod("r", containers=[container]))
         await c.until(lambda: (p := c.pod("r")) is not None and p.status.phase == "Running")
-        await c.run_for(60)
+        started = c.clock.monotonic()
+        await c.run_for(14)
         pod = c.pod("r")
-        assert pod is not None and _ready(pod) == "False" and _restarts(pod) == 0
-        assert next(x for x in pod.status.conditions if x.type == "ContainersReady").message == (
-            "containers with unready status: [main]"
-        )
-        ready = True
+        assert pod is not None and probed == []
+        status = pod.status.container_statuses[0]
+        assert status.state.running is not None and status.started and not status.ready
+        assert _conditions(pod)["ContainersReady"] == _conditions(pod)["Ready"] == UNREADY
         await c.until(lambda: _ready(c.pod("r")) == "True")
+        assert probed[0] - started == pytest.approx(15, abs=0.01)
+        assert (
+            _conditions(c.pod("r"))["ContainersReady"] == _conditions(c.pod("r"))["Ready"] == ("True", "", "")
+        )
         ready = False
         await c.until(lambda: _ready(c.pod("r")) == "False")
+        assert _conditions(c.pod("r"))["ContainersReady"] == _conditions(c.pod("r"))["Ready"] == UNREADY
+        ready = True
+        await c.until(lambda: _ready(c.pod("r")) == "True")
+        assert (
+            _conditions(c.pod("r"))["ContainersReady"] == _conditions(c.pod("r"))["Ready"] == ("True", "", "")
+        )
         assert _restarts(c.pod("r")) == 0
+
+
+async def test_kub10_every_instance_is_unstarted_and_unready_until_its_own_probes_pass() -> None:
+    """KUB-10 (issue 9 item 15): a container with a startup probe is `started=false` (and not
+    ready) until that probe passes, and a restart starts over: the new instance is neither started
+    nor ready until its own startup and readiness probes pass."""
+    container = Container(
+        name="main",
+        image=IMAGE,
+        command=["sleep", "30"],
+        startup_probe=Probe(exec=ExecAction(command=["started"]), period_seconds=5),
+        readiness_probe=_probe("ready"),
+    )
+    calls: dict[str, int] = {}
+
+    def answer(status: ContainerStatus, cmd: list[str]) -> ExecResult:
+        if cmd == ["started"]:  # each instance fails its first startup probe, then passes
+            calls[status.id] = calls.get(status.id, 0) + 1
+            return ExecResult(exit_code=0 if calls[status.id] > 1 else 1)
+        return ExecResult(exit_code=0)
+
+    def flags(pod: Pod) -> tuple[int, bool, bool, bool]:
+        status = pod.status.container_statuses[0]
+        return status.restart_count, status.state.running is not None, status.started, status.ready
+
+    async with cluster() as c:
+        c.runtime.set_exec_handler(answer)
+        history = c.history("s")
+        await c.client.create(make_pod("s", containers=[container]))
+        await c.until(lambda: _restarts(c.pod("s")) == 1 and _ready(c.pod("s")) == "True")
+        seen = [flags(p) for p in history if p.status.container_statuses]
+        for restarts in (0, 1):
+            running = [f for f in seen if f[:2] == (restarts, True)]
+            assert running[0] == (restarts, True, False, False), seen
+            assert (restarts, True, True, True) in running
+        assert sorted(calls.values()) == [2, 2]
 
 
 async def test_kub12_graceful_deletion_waits_out_the_grace_period_then_deletes() -> None:
