@@ -4,8 +4,11 @@ Contract:
 - Keys come from informer handlers (`watches`), never from the reconciler's own calls; a key is
   reconciled by at most one worker at a time (the queue guarantees it) and re-run once if it was
   added again meanwhile.
-- Results map to the queue as controller-runtime does (see `reconcile`): success → forget;
-  requeue_after → forget + add_after; requeue or error → add_rate_limited; TerminalError → forget.
+- Results map to the queue and to metrics as controller-runtime's reconcileHandler does (the table
+  in `outcome`): success → forget; requeue_after → forget + add_after; requeue or error →
+  add_rate_limited; TerminalError → no retry. A reconciler that raises a non-`Exception` or
+  returns an invalid value is recovered (`RecoveredPanic`, counted in `reconcile_panics_total`)
+  and its key retried with backoff; cancellation and process signals propagate.
 - Each reconcile runs with structlog context `controller`, `key` and a fresh `reconcile_id`.
 - Workers are supervised: a worker whose loop fails outside a reconcile is logged and restarted
   after a backoff; an exception inside a reconcile is an ordinary error result. Cancellation ends
@@ -23,8 +26,9 @@ import structlog
 from anyio.abc import TaskStatus
 
 from kubelite.clock import Clock
+from kubelite.controllers.runtime import outcome
 from kubelite.controllers.runtime.metrics import ControllerMetrics
-from kubelite.controllers.runtime.reconcile import Reconciler, Request, Result, TerminalError
+from kubelite.controllers.runtime.reconcile import Reconciler, Request
 from kubelite.informers.backoff import Backoff
 from kubelite.workqueue import QueueShutDown
 
@@ -116,54 +120,29 @@ class Controller:
                 self.queue.done(request)
 
     async def process(self, request: Request) -> None:
-        """Reconcile one key and feed the outcome back to the queue."""
+        """Reconcile one key and feed the outcome back to the queue (see `outcome`)."""
         started = self._clock.monotonic()
         bound = structlog.contextvars.bound_contextvars(
             controller=self.name, key=str(request), reconcile_id=str(uuid.uuid4())
         )
         with bound:
-            outcome = await self._reconcile(request)
-        self._settle(request, outcome)
+            result = await self._reconcile(request)
+            outcome.log_outcome(result)
+        outcome.settle(self.queue, request, result)
         if self._metrics is not None:
-            self._metrics.reconcile_time.labels(self.name).observe(self._clock.monotonic() - started)
-            self._metrics.reconcile_total.labels(self.name, _label(outcome)).inc()
+            outcome.record(self._metrics, self.name, result, self._clock.monotonic() - started)
 
-    async def _reconcile(self, request: Request) -> Result | Exception:
+    async def _reconcile(self, request: Request) -> outcome.Outcome:
+        """Run the reconciler; whatever it raises or returns becomes an outcome (panics recovered)."""
         if self._metrics is not None:
             self._metrics.active_workers.labels(self.name).inc()
         try:
-            return await self.reconciler.reconcile(request) or Result()
-        except TerminalError as err:
-            log.error("reconcile_terminal_error", error=str(err))
-            return err
+            returned = await self.reconciler.reconcile(request)
         except Exception as err:
-            log.warning("reconcile_error", error=f"{type(err).__name__}: {err}")
             return err
+        except BaseException as err:
+            return outcome.recover(err)  # re-raises cancellation and process signals
         finally:
             if self._metrics is not None:
                 self._metrics.active_workers.labels(self.name).dec()
-
-    def _settle(self, request: Request, outcome: Result | Exception) -> None:
-        if isinstance(outcome, TerminalError):
-            self.queue.forget(request)
-            if self._metrics is not None:
-                self._metrics.terminal_errors.labels(self.name).inc()
-        elif isinstance(outcome, Exception):
-            self.queue.add_rate_limited(request)
-            if self._metrics is not None:
-                self._metrics.reconcile_errors.labels(self.name).inc()
-        elif outcome.requeue_after > 0:
-            self.queue.forget(request)
-            self.queue.add_after(request, outcome.requeue_after)
-        elif outcome.requeue:
-            self.queue.add_rate_limited(request)
-        else:
-            self.queue.forget(request)
-
-
-def _label(outcome: Result | Exception) -> str:
-    if isinstance(outcome, Exception):
-        return "error"
-    if outcome.requeue_after > 0:
-        return "requeue_after"
-    return "requeue" if outcome.requeue else "success"
+        return outcome.checked(returned)

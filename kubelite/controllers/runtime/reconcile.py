@@ -6,9 +6,13 @@ from listers, and makes the world match the spec. What it returns decides what h
 - returns `Result()` or None → success: the key's failure count is forgotten;
 - returns `Result(requeue_after=d)` with d > 0 → forget, then run again after d seconds;
 - returns `Result(requeue=True)` → run again after the rate limiter's delay (deprecated style);
-- raises `TerminalError` → logged and counted, never retried for this event;
-- raises anything else → retried after the rate limiter's delay (5 ms doubling to 1000 s by default);
-  the Result is ignored.
+- raises `TerminalError` → logged and counted (as an error and a terminal error), never retried
+  for this event;
+- raises any other `Exception` → retried after the rate limiter's delay (5 ms doubling to 1000 s by
+  default); the Result is ignored;
+- raises a `BaseException` that is not an `Exception` (other than cancellation, KeyboardInterrupt,
+  SystemExit, GeneratorExit, which propagate), or returns anything but a `Result` or None → a
+  recovered panic: logged, counted as a panic and an error, retried like an error.
 
 Reconcile is level-based: it must give the same outcome whether it runs once or many times for the
 same state, and it must not rely on the event that triggered it.
