@@ -11,8 +11,14 @@ Contract:
   and its key retried with backoff; cancellation and process signals propagate.
 - Each reconcile runs with structlog context `controller`, `key` and a fresh `reconcile_id`.
 - Workers are supervised: a worker whose loop fails outside a reconcile is logged and restarted
-  after a backoff; an exception inside a reconcile is an ordinary error result. Cancellation ends
-  every worker; the queue is shut down on exit.
+  after a backoff; an exception inside a reconcile is an ordinary error result.
+- Graceful shutdown (controller-runtime's): `run` returns after `stop()`, and when the scope running
+  it is cancelled it drains before the cancellation propagates. Draining shuts the queue down, so
+  no worker takes another key (keys still queued are dropped, and later adds are ignored); running
+  reconciles get `graceful_shutdown_timeout` seconds on the controller's clock (30 s by default,
+  None for no limit) to finish, and whatever still runs then is cancelled. Workers run in a group
+  shielded from the outer cancellation, so the drain, not the cancel, decides when they stop. A
+  controller runs once: a second `run` raises `RuntimeError`.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from anyio.abc import TaskStatus
 
 from kubelite.clock import Clock
 from kubelite.controllers.runtime import outcome
+from kubelite.controllers.runtime.lifecycle import ShieldedGroup, finished_within
 from kubelite.controllers.runtime.metrics import ControllerMetrics
 from kubelite.controllers.runtime.reconcile import Reconciler, Request
 from kubelite.informers.backoff import Backoff
@@ -63,6 +70,8 @@ class RequestQueue(Protocol):
 class ControllerOptions:
     workers: int = 1
     """MaxConcurrentReconciles (C5 default 1)."""
+    graceful_shutdown_timeout: float | None = 30.0
+    """Seconds running reconciles may take to finish once the controller stops (None: no limit)."""
 
 
 class Controller:
@@ -84,18 +93,58 @@ class Controller:
         self._metrics = metrics
         if metrics is not None:
             metrics.register_controller(name, self.options.workers)
+        self._started = False
+        self._stop_requested = anyio.Event()
+        self._draining = anyio.Event()
+        self._workers_done = anyio.Event()
 
     def enqueue(self, request: Request) -> None:
         self.queue.add(request)
 
-    async def run(self) -> None:
+    @property
+    def stopping(self) -> bool:
+        """True once the controller has begun to drain: it takes no new keys."""
+        return self._draining.is_set()
+
+    def stop(self) -> None:
+        """Ask `run` to drain and return (see the module docstring); harmless if never started."""
+        self._stop_requested.set()
+
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Run the workers until `stop()` or cancellation, then drain; see the module docstring."""
+        if self._started:
+            raise RuntimeError(f"controller {self.name!r} was started more than once")
+        self._started = True
+        async with anyio.create_task_group() as parent:
+            group = await ShieldedGroup.open(parent, f"controller:{self.name}")
+            try:
+                with anyio.CancelScope(shield=True):
+                    await group.task_group.start(self.queue.run)
+                group.start_soon(self._run_workers, name=f"controller:{self.name}:workers")
+                task_status.started()
+                await self._stop_requested.wait()
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await self._drain(group)
+
+    async def _run_workers(self) -> None:
         try:
             async with anyio.create_task_group() as tg:
-                await tg.start(self.queue.run)
                 for index in range(self.options.workers):
                     tg.start_soon(self._supervised_worker, name=f"{self.name}-worker-{index}")
         finally:
-            self.queue.shut_down()
+            self._workers_done.set()
+
+    async def _drain(self, group: ShieldedGroup) -> None:
+        """Stop taking keys, give running reconciles the grace period, then cancel what is left."""
+        self._draining.set()
+        self.queue.shut_down()
+        timeout = self.options.graceful_shutdown_timeout
+        log.info("controller_stopping", controller=self.name, timeout=timeout)
+        if not await finished_within(self._clock, timeout, self._workers_done.wait):
+            log.warning("controller_shutdown_timeout", controller=self.name, timeout=timeout)
+        await group.close()
+        log.info("controller_stopped", controller=self.name)
 
     async def _supervised_worker(self) -> None:
         backoff = Backoff(self._clock)
@@ -106,13 +155,17 @@ class Controller:
             except Exception:
                 delay = backoff.next_delay()
                 log.exception("controller_worker_crashed", controller=self.name, restart_in=delay)
-                await self._clock.sleep(delay)
+                if await finished_within(self._clock, delay, self._draining.wait):
+                    return  # stopping: do not restart
 
     async def _worker(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 request = await self.queue.get()
             except QueueShutDown:
+                return
+            if self.stopping:  # the queue hands out what it still held: leave it unprocessed
+                self.queue.done(request)
                 return
             try:
                 await self.process(request)
