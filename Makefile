@@ -20,8 +20,8 @@ run: install
 	$(BIN)/python -m kubelite demo
 
 lint: install
-	$(BIN)/ruff check kubelite tests bench
-	$(BIN)/ruff format --check kubelite tests bench
+	$(BIN)/ruff check kubelite tests bench examples
+	$(BIN)/ruff format --check kubelite tests bench examples
 	$(BIN)/mypy --strict kubelite
 
 # The Docker-backed tests need dockerd and a static busybox: installed here when root with apt-get
