@@ -178,6 +178,11 @@ def conflict(group: str, resource: str, name: str, why: str) -> Conflict:
     return Conflict(message, details=details)
 
 
+def subresource_not_found() -> NotFound:
+    """The 404 for a subresource a kind does not serve (Kubernetes has no route for it)."""
+    return NotFound("the server could not find the requested resource")
+
+
 STALE_OBJECT = "the object has been modified; please apply your changes to the latest version and try again"
 
 

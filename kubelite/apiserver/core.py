@@ -1,10 +1,11 @@
 """State and small services shared by every request handler.
 
-`ServerCore` owns nothing but references: the storage, the kind registry, the clock and the
-settings. Handlers are plain functions over it (one module per verb), so the apiserver has no god
-class. Storage keys are `(qualified plural, namespace, name)`, e.g. `("deployments.apps", "default",
-"web")`; cluster-scoped kinds use namespace "". Every object a handler returns was decoded or built
-for that call alone.
+`ServerCore` holds references to the storage, the kind registry, the clock and the settings, and
+the server's `Strategies` (each kind's write rules; see `kubelite.apiserver.strategies`). Handlers
+are plain functions over it (one module per verb), so the apiserver has no god class. Storage keys
+are `(qualified plural, namespace, name)`, e.g. `("deployments.apps", "default", "web")`;
+cluster-scoped kinds use namespace "". Every object a handler returns was decoded or built for
+that call alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from kubelite.api.meta import Object
 from kubelite.api.registry import Registry, ResourceInfo
 from kubelite.apiserver.codec import decode, encode
 from kubelite.apiserver.settings import APIServerSettings
-from kubelite.apiserver.strategy import Strategy, strategy_for
+from kubelite.apiserver.strategies import Strategies, Strategy
 from kubelite.clock import Clock
 from kubelite.store.interface import Key, Record, Render, Storage
 
@@ -27,8 +28,7 @@ class ServerCore:
     registry: Registry
     clock: Clock
     settings: APIServerSettings
-    cluster_ips_in_flight: set[str] = field(default_factory=set)
-    """clusterIPs handed to Services whose create is accepted but not yet committed."""
+    strategies: Strategies = field(default_factory=Strategies)
     namespace_states: dict[Key, tuple[int, bool]] = field(default_factory=dict)
     """Per namespace key: (revision, terminating), so creates need not decode the Namespace."""
 
@@ -36,7 +36,7 @@ class ServerCore:
         return (info.qualified_plural, namespace if info.namespaced else "", name)
 
     def strategy(self, info: ResourceInfo) -> Strategy:
-        return strategy_for(info)
+        return self.strategies.for_info(info)
 
     def load(self, info: ResourceInfo, record: Record) -> Object:
         return self.decode(info, record.value)

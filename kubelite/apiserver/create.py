@@ -1,28 +1,23 @@
 """POST: create an object (API-1, API-3, API-4, API-5, API-10, API-11).
 
 Order of work: decode into a private typed copy → resolve the namespace → reset server-owned fields
-(uid, creationTimestamp, generation 1, no deletion fields; status discarded for workload kinds) →
-kind preparation → defaulting → admission → generateName → validation → namespace lifecycle →
-store. Everything up to the store runs without awaiting, so the checks and the write are atomic with
-respect to other requests. Any rejection leaves the store unchanged. The returned object is the
-stored one (with its resourceVersion) and belongs to the caller.
+(uid, creationTimestamp, no deletion fields) → the kind's strategy prepares the object (generation,
+status) → generateName → defaulting → validation → namespace lifecycle → the strategy's admission
+(e.g. a Service's clusterIP) → canonicalize → store. Everything up to the store runs without awaiting,
+so the checks and the write are atomic with respect to other requests. Any rejection leaves the
+store unchanged. The returned object is the stored one (with its resourceVersion) and belongs to
+the caller.
 """
 
 from __future__ import annotations
 
-import functools
 import random
 import uuid
-from collections.abc import Callable
 
-import msgspec
-
-from kubelite.api.defaults import apply_defaults
 from kubelite.api.errors import BadRequest, already_exists, invalid_error, required
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
-from kubelite.api.validation import validate_create
-from kubelite.apiserver import admission, namespaces
+from kubelite.apiserver import namespaces
 from kubelite.apiserver.codec import to_typed
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore, render
@@ -73,22 +68,24 @@ async def create(
     namespace = resolve_namespace(info, core.request_namespace(info, namespace), new)
     if new.metadata.resource_version:
         raise BadRequest("resourceVersion should not be set on objects to be created")
-    _reset_server_fields(core, info, new)
-    admission.prepare_create(core, info, new)
+    _reset_server_fields(core, new)
+    strategy = core.strategy(info)
+    strategy.prepare_for_create(new)
     _assign_name(core, info, namespace, new)
-    apply_defaults(new, creating=True)
-    errors = validate_create(new)
+    strategy.default(new, creating=True)
+    errors = strategy.validate(new)
     if errors:
         raise invalid_error(info.group, info.kind, new.metadata.name, errors)
     if info.namespaced:
         namespaces.check_writable(core, namespace)
-    admission.admit_create(core, info, new)
+    strategy.admit_create(core, info, new)
     try:
+        strategy.canonicalize(new)
         if ctx.dry_run:
             return new
         return await _store(core, info, namespace, new)
     finally:
-        admission.release_in_flight(core, new)
+        strategy.release(new)
 
 
 async def _store(core: ServerCore, info: ResourceInfo, namespace: str, new: Object) -> Object:
@@ -100,32 +97,13 @@ async def _store(core: ServerCore, info: ResourceInfo, namespace: str, new: Obje
     return new
 
 
-def _reset_server_fields(core: ServerCore, info: ResourceInfo, obj: Object) -> None:
-    """API-1/API-3/API-4: fields only the server sets, whatever the client sent."""
+def _reset_server_fields(core: ServerCore, obj: Object) -> None:
+    """API-1: fields only the server sets, whatever the client sent."""
     meta = obj.metadata
     meta.uid = str(uuid.uuid4())
     meta.creation_timestamp = rfc3339(core.clock.now())
     meta.deletion_timestamp = None
     meta.deletion_grace_period_seconds = None
-    strategy = core.strategy(info)
-    meta.generation = 1 if strategy.tracks_generation else 0
-    if strategy.reset_status_on_create:
-        _reset_status(obj)
-
-
-def _reset_status(obj: Object) -> None:
-    factory = _status_factory(type(obj))
-    if factory is not None:
-        obj.status = factory()  # type: ignore[attr-defined]  # the type has a status field
-
-
-@functools.cache
-def _status_factory(cls: type[Object]) -> Callable[[], object] | None:
-    for field in msgspec.structs.fields(cls):
-        if field.name == "status" and field.default_factory is not msgspec.NODEFAULT:
-            factory: Callable[[], object] = field.default_factory
-            return factory
-    return None
 
 
 def _assign_name(core: ServerCore, info: ResourceInfo, namespace: str, obj: Object) -> None:

@@ -1,34 +1,30 @@
-"""DELETE: preconditions, propagation policy, finalizers and graceful deletion (KUB-12, GC-4..8).
+"""DELETE: preconditions, then the rules of `apiserver.deletion` (KUB-12, GC-4..GC-8), then the write.
 
 Outcomes:
 - The object is removed at once (no finalizers, no grace period left) → a `Status` with
   `status: Success` and the object's name, group, kind and uid in `details`.
-- Something keeps it alive → the updated object (200): finalizers (including `orphan` for the Orphan
-  policy and `foregroundDeletion` for Foreground, which the garbage collector later removes), a pod's
-  grace period (`deletionTimestamp = now + g`, `deletionGracePeriodSeconds = g`), or a namespace's
-  `spec.finalizers` (it turns `Terminating`; the namespace controller finishes the job).
-- `deletionTimestamp` is set once and never cleared; `generation` rises by one when it is first set.
-  A later DELETE may shorten a pod's grace period, never extend it.
+- Something keeps it alive → the object (200), stored with its new deletion state: finalizers
+  (including `orphan` for the Orphan policy and `foregroundDeletion` for Foreground, which the
+  garbage collector later removes), a pod's grace period (`deletionTimestamp = now + g`,
+  `deletionGracePeriodSeconds = g`; a later DELETE may shorten it, never extend it), or a
+  namespace's `spec.finalizers` (it turns `Terminating`; the namespace controller finishes the job).
+  A DELETE that changes nothing writes nothing.
+- `deletionTimestamp` is never cleared; `generation` rises by one when it is first set.
 Mismatched `preconditions` (uid, resourceVersion) → 409; both `orphanDependents` and
-`propagationPolicy` → 422. Rejections leave the store unchanged.
+`propagationPolicy` → 422; a kind's own refusal (a built-in namespace) → 403. Rejections leave the
+store unchanged.
 """
 
 from __future__ import annotations
 
-from kubelite.api.core import Namespace, Pod
-from kubelite.api.errors import STALE_OBJECT, conflict, invalid, invalid_error, not_found, not_supported
+from kubelite.api.errors import STALE_OBJECT, conflict, not_found
 from kubelite.api.meta import DeleteOptions, Object, Status, StatusDetails
 from kubelite.api.registry import ResourceInfo
-from kubelite.apiserver import namespaces
 from kubelite.apiserver.codec import encode, to_typed
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore, render
-from kubelite.apiserver.strategy import Strategy
-from kubelite.clock import parse_rfc3339, rfc3339
+from kubelite.apiserver.deletion import Outcome, delete_request, plan_delete
 from kubelite.store.interface import KeyNotFoundError, Record, RevisionMismatchError
-
-POLICIES = ("Background", "Foreground", "Orphan")
-GC_FINALIZERS = {"Orphan": "orphan", "Foreground": "foregroundDeletion"}
 
 
 def decode_options(options: object | None, ctx: RequestContext) -> DeleteOptions:
@@ -46,100 +42,21 @@ async def delete(
     ctx: RequestContext,
 ) -> Object | Status:
     opts = decode_options(options, ctx)
+    request = delete_request(opts, core.clock.now(), core.settings.default_grace_period_seconds)
     namespace = core.request_namespace(info, namespace)
-    if info.type is Namespace:
-        namespaces.check_deletable(name)
+    strategy = core.strategy(info)
+    strategy.check_delete(name)
     record, obj = core.latest(info, namespace, name)
     _check_preconditions(info, record, obj, opts)
-    strategy = core.strategy(info)
-    policy = _policy(info, strategy, opts)
-    now = core.clock.now()
-    keep = _mark(core, strategy, obj, opts, policy, now)
-    if keep:
-        if ctx.dry_run:
-            return obj
-        return await _store(core, info, record, obj, remove=False)
+    outcome = plan_delete(strategy, obj, request)
+    if outcome is not Outcome.REMOVE:
+        if outcome is Outcome.UPDATE and not ctx.dry_run:
+            return await _store(core, info, record, obj, remove=False)
+        return obj
     if not ctx.dry_run:
         await _store(core, info, record, obj, remove=True)
     details = StatusDetails(name=name, group=info.group, kind=info.plural, uid=obj.metadata.uid)
     return Status(status="Success", details=details)
-
-
-def _mark(
-    core: ServerCore, strategy: Strategy, obj: Object, opts: DeleteOptions, policy: str, now: float
-) -> bool:
-    """Apply the delete to `obj` in place; True if the object must stay (updated, not removed)."""
-    grace = _grace_seconds(core, strategy, obj, opts)
-    _set_gc_finalizer(obj, policy)
-    meta = obj.metadata
-    first = meta.deletion_timestamp is None
-    if grace > 0:
-        _set_deadline(obj, now, grace)
-    elif meta.finalizers or _namespace_finalizers(obj):
-        if first:
-            meta.deletion_timestamp = rfc3339(now)
-            meta.deletion_grace_period_seconds = 0
-    else:
-        return False
-    if first and meta.generation > 0:
-        meta.generation += 1
-    if isinstance(obj, Namespace):
-        obj.status.phase = "Terminating"
-    return True
-
-
-def _set_deadline(obj: Object, now: float, grace: int) -> None:
-    meta = obj.metadata
-    deadline = now + grace
-    if meta.deletion_timestamp is not None and parse_rfc3339(meta.deletion_timestamp) <= deadline:
-        return
-    meta.deletion_timestamp = rfc3339(deadline)
-    meta.deletion_grace_period_seconds = grace
-
-
-def _grace_seconds(core: ServerCore, strategy: Strategy, obj: Object, opts: DeleteOptions) -> int:
-    """KUB-12: the grace period a pod gets; 0 for everything else."""
-    if not strategy.graceful_delete or not isinstance(obj, Pod):
-        return 0
-    if not obj.spec.node_name or obj.status.phase in ("Succeeded", "Failed"):
-        return 0
-    grace = opts.grace_period_seconds
-    if grace is None:
-        grace = obj.spec.termination_grace_period_seconds
-    if grace is None:
-        grace = core.settings.default_grace_period_seconds
-    return max(grace, 0)
-
-
-def _set_gc_finalizer(obj: Object, policy: str) -> None:
-    finalizers = [f for f in obj.metadata.finalizers if f not in GC_FINALIZERS.values()]
-    wanted = GC_FINALIZERS.get(policy)
-    if wanted is not None:
-        finalizers.append(wanted)
-    if set(finalizers) != set(obj.metadata.finalizers):
-        obj.metadata.finalizers = finalizers
-
-
-def _namespace_finalizers(obj: Object) -> bool:
-    return isinstance(obj, Namespace) and bool(obj.spec.finalizers)
-
-
-def _policy(info: ResourceInfo, strategy: Strategy, opts: DeleteOptions) -> str:
-    if opts.orphan_dependents is not None and opts.propagation_policy is not None:
-        err = invalid(
-            opts.propagation_policy,
-            "propagationPolicy",
-            "orphanDependents and deletionPropagation cannot be both set",
-        )
-        raise invalid_error("", "DeleteOptions", "", [err])
-    if opts.propagation_policy is not None:
-        if opts.propagation_policy not in POLICIES:
-            err = not_supported(opts.propagation_policy, "propagationPolicy", POLICIES)
-            raise invalid_error("", "DeleteOptions", "", [err])
-        return opts.propagation_policy
-    if opts.orphan_dependents is not None:
-        return "Orphan" if opts.orphan_dependents else "Background"
-    return strategy.default_propagation
 
 
 def _check_preconditions(info: ResourceInfo, record: Record, obj: Object, opts: DeleteOptions) -> None:

@@ -2,10 +2,11 @@
 
 - A namespaced create needs its namespace to exist (404 otherwise) and not to be terminating (403,
   "unable to create new content in namespace X because it is being terminated").
-- `default`, `kube-system`, `kube-public` and `kube-node-lease` always exist: `ensure_builtin` creates
-  any that are missing when the apiserver starts, and deleting them is forbidden.
-- Deleting a namespace marks it `Terminating`; the namespace controller empties it and then removes
-  its `kubernetes` finalizer, after which it disappears.
+- `default`, `kube-system`, `kube-public` and `kube-node-lease` always exist: `builtin_namespaces`
+  lists what `APIServer.bootstrap` creates when missing; the Namespace strategy forbids deleting them.
+- Deleting a namespace marks it `Terminating` (the Namespace strategy); the namespace controller
+  empties it and then removes its `kubernetes` finalizer through `finalize`, after which it
+  disappears.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from kubelite.api.errors import Forbidden, not_found
 from kubelite.api.meta import ObjectMeta, StatusDetails
 from kubelite.api.registry import ResourceInfo
 from kubelite.apiserver.core import ServerCore
+from kubelite.apiserver.strategies.namespace import BUILTIN
 from kubelite.store.interface import Record
-
-BUILTIN = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 def namespace_info(core: ServerCore) -> ResourceInfo:
@@ -48,14 +48,6 @@ def _terminating(core: ServerCore, info: ResourceInfo, record: Record) -> bool:
     terminating = ns.metadata.deletion_timestamp is not None or ns.status.phase == "Terminating"
     core.namespace_states[record.key] = (record.revision, terminating)
     return terminating
-
-
-def check_deletable(name: str) -> None:
-    if name in BUILTIN:
-        raise Forbidden(
-            f'namespaces "{name}" is forbidden: this namespace may not be deleted',
-            details=StatusDetails(name=name, kind="namespaces"),
-        )
 
 
 def builtin_namespaces() -> list[Namespace]:

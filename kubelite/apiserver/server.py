@@ -6,15 +6,21 @@ Objects go in as Structs or JSON-shaped mappings and come out as fresh Structs t
 failures are `kubelite.api.errors.APIError`s carrying Kubernetes' Status; a failed call changes
 nothing. Reads (`get`, `list`, `watch`) see committed state only.
 
+Kind-specific write rules live in per-kind strategies (`kubelite.apiserver.strategies`); a plugin
+kind brings its own with `APIServer(storage, strategies={(group, kind): MyStrategy()})`, and any
+other kind gets the generic strategy derived from its type's fields.
+
 Call `await server.bootstrap()` once before serving: it creates the built-in namespaces if missing.
 The server holds no tasks of its own; the storage's lifetime is the caller's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kubelite.api.autoscaling import Scale
+from kubelite.api.core import Namespace
 from kubelite.api.meta import Object, Status
 from kubelite.api.registry import Registry, ResourceInfo, builtin_registry
 from kubelite.api.results import ObjectList
@@ -25,6 +31,7 @@ from kubelite.apiserver import update as updating
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore
 from kubelite.apiserver.settings import APIServerSettings
+from kubelite.apiserver.strategies import Strategies, Strategy
 from kubelite.apiserver.subresources import binding, eviction, scale
 from kubelite.apiserver.watch import WatchStream
 from kubelite.clock import Clock, SystemClock
@@ -43,12 +50,16 @@ class APIServer:
         registry: Registry | None = None,
         clock: Clock | None = None,
         settings: APIServerSettings | None = None,
+        strategies: Mapping[tuple[str, str], Strategy] | None = None,
     ) -> None:
+        """`strategies` maps `(group, kind)` to the strategy of a kind the caller registered (or
+        replaces a built-in one)."""
         self._core = ServerCore(
             storage=storage,
             registry=registry if registry is not None else builtin_registry(),
             clock=clock if clock is not None else SystemClock(),
             settings=settings if settings is not None else APIServerSettings(),
+            strategies=Strategies(strategies),
         )
 
     @property
@@ -147,6 +158,17 @@ class APIServer:
         labels = read.parse_label_selector(label_selector)
         fields = read.parse_fields(info, field_selector)
         return WatchStream(self._core, info, namespace, resource_version, read.matcher(labels, fields))
+
+    async def finalize_namespace(
+        self, name: str, namespace: object, ctx: RequestContext | None = None
+    ) -> Namespace:
+        """PUT `namespaces/{name}/finalize`: the only write that changes `spec.finalizers` (the
+        namespace controller removes `kubernetes` with it); a terminating namespace left with no
+        finalizers disappears."""
+        info = self.info(Namespace)
+        result = await updating.update(self._core, info, namespace, "", name, _ctx(ctx), "finalize")
+        assert isinstance(result, Namespace)
+        return result
 
     async def get_scale(self, resource: Resource, name: str, namespace: str = "") -> Scale:
         return await scale.get_scale(self._core, self.info(resource), name, namespace)

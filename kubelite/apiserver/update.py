@@ -1,12 +1,16 @@
-"""PUT and PATCH, on the main resource or its `status` subresource (API-2, API-3, API-4, API-10, GC-7).
+"""PUT and PATCH, on the main resource or a subresource (API-2, API-3, API-4, API-10, GC-7).
 
-One read-modify-write path serves all four verbs: the new object is derived from the latest stored
-state, server-owned metadata is carried over, the status/spec split is applied, generation moves on
-spec changes, defaults and update validation run, and then:
+One read-modify-write path serves every verb: the new object is derived from the latest stored
+state, defaults run, the kind's strategy applies its split (a main write keeps the status, a
+status write keeps the spec, a Namespace's `finalize` write changes only `spec.finalizers`, …) and
+moves generation, server-owned metadata is carried over, update validation runs, and then:
 - a result equal to the stored object is a no-op: nothing is written, resourceVersion is kept and no
   watch event is sent;
-- an object being deleted whose last finalizer is gone (and whose grace period is over) is removed;
+- an object being deleted whose last finalizer is gone and whose grace period is over
+  (`deletionGracePeriodSeconds` 0 or unset) is removed (the strategy may hold it: a Namespace with
+  `spec.finalizers`);
 - otherwise it is stored with the stored revision as precondition.
+A subresource the kind does not serve (say `status` of a ConfigMap) is a 404.
 A client-sent resourceVersion that differs from the stored one is a 409 Conflict; an empty one
 means an unconditional write. Rejections leave the store unchanged.
 """
@@ -15,19 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubelite.api.core import Namespace
-from kubelite.api.defaults import apply_defaults
 from kubelite.api.errors import STALE_OBJECT, BadRequest, conflict, invalid_error, not_found
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
-from kubelite.api.validation import validate_update
-from kubelite.apiserver import admission
 from kubelite.apiserver.codec import encode, to_builtins
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore, render
 from kubelite.apiserver.create import decode_input, resolve_namespace
 from kubelite.apiserver.patch import apply_patch
-from kubelite.apiserver.strategy import Strategy
+from kubelite.apiserver.strategies import Strategy
 from kubelite.store.interface import KeyNotFoundError, Record, RevisionMismatchError
 
 
@@ -40,6 +40,8 @@ async def update(
     ctx: RequestContext,
     subresource: str = "",
 ) -> Object:
+    if subresource:
+        core.strategy(info).check_subresource(subresource)
     new = decode_input(info, obj, ctx)
     namespace = resolve_namespace(info, core.request_namespace(info, namespace), new)
     if new.metadata.name and new.metadata.name != name:
@@ -61,6 +63,8 @@ async def patch(
     ctx: RequestContext,
     subresource: str = "",
 ) -> Object:
+    if subresource:
+        core.strategy(info).check_subresource(subresource)
     namespace = core.request_namespace(info, namespace)
     record, old = core.latest(info, namespace, name)
     patched = apply_patch(to_builtins(old), body, content_type, info.type)
@@ -85,30 +89,26 @@ async def commit_update(
     if sent and sent != str(record.revision):
         raise conflict(info.group, info.plural, old.metadata.name, STALE_OBJECT)
     strategy = core.strategy(info)
-    apply_defaults(new, creating=False)
-    result = _merge(strategy, old, new, subresource)
-    errors = validate_update(result, old)
+    _prepare(strategy, old, new, subresource)
+    errors = strategy.validate_update(new, old)
     if errors:
         raise invalid_error(info.group, info.kind, old.metadata.name, errors)
-    result.metadata.resource_version = str(record.revision)
-    if encode(result) == record.value:
-        return result
+    strategy.canonicalize(new)
+    new.metadata.resource_version = str(record.revision)
+    encoded = encode(new)
+    if encoded == record.value:
+        return new
     if ctx.dry_run:
-        return result
-    return await _write(core, info, record, result, strategy)
+        return new
+    return await _write(core, info, record, new, strategy.should_delete_during_update(old, new))
 
 
 async def _write(
-    core: ServerCore, info: ResourceInfo, record: Record, result: Object, strategy: Strategy
+    core: ServerCore, info: ResourceInfo, record: Record, result: Object, remove: bool
 ) -> Object:
     meta = result.metadata
-    removable = meta.deletion_timestamp is not None and not meta.finalizers
-    if removable and strategy.graceful_delete and meta.deletion_grace_period_seconds:
-        removable = False
-    if removable and isinstance(result, Namespace) and result.spec.finalizers:
-        removable = False
     try:
-        if removable:
+        if remove:
             await core.storage.delete(record.key, render(result), expect_revision=record.revision)
         else:
             await core.storage.update(record.key, render(result), expect_revision=record.revision)
@@ -119,35 +119,14 @@ async def _write(
     return result
 
 
-def _merge(strategy: Strategy, old: Object, new: Object, subresource: str) -> Object:
-    """The object to store: `new` with server-owned parts taken from `old`."""
-    if subresource == "status":
-        _status_write(strategy, old, new)
-    elif subresource:
-        raise BadRequest(f"subresource {subresource!r} does not accept updates")
+def _prepare(strategy: Strategy, old: Object, new: Object, subresource: str) -> None:
+    """Defaults, then the kind's split of what this write may change, then server-owned metadata."""
+    strategy.default(new, creating=False)
+    if subresource:
+        strategy.prepare_for_subresource_update(subresource, old, new)
     else:
-        admission.prepare_update(old, new)
-        _main_write(strategy, old, new)
+        strategy.prepare_for_update(old, new)
     _keep_server_metadata(old, new)
-    return new
-
-
-def _main_write(strategy: Strategy, old: Object, new: Object) -> None:
-    if strategy.status_subresource and hasattr(old, "status"):
-        new.status = old.status  # type: ignore[attr-defined]  # both are the same kind
-    new.metadata.generation = old.metadata.generation
-    if strategy.tracks_generation and _spec_changed(old, new):
-        new.metadata.generation = old.metadata.generation + 1
-
-
-def _status_write(strategy: Strategy, old: Object, new: Object) -> None:
-    if hasattr(old, "spec"):
-        new.spec = old.spec  # type: ignore[attr-defined]  # both are the same kind
-    if strategy.status_keeps_labels:
-        new.metadata.labels = old.metadata.labels
-    if strategy.graceful_delete:
-        new.metadata.owner_references = old.metadata.owner_references
-    new.metadata.generation = old.metadata.generation
 
 
 def _keep_server_metadata(old: Object, new: Object) -> None:
@@ -158,11 +137,3 @@ def _keep_server_metadata(old: Object, new: Object) -> None:
     meta.deletion_grace_period_seconds = before.deletion_grace_period_seconds
     if not meta.uid:
         meta.uid = before.uid
-
-
-def _spec_changed(old: Object, new: Object) -> bool:
-    old_spec = getattr(old, "spec", None)
-    new_spec = getattr(new, "spec", None)
-    if old_spec is None and new_spec is None:
-        return False
-    return encode(old_spec) != encode(new_spec)  # type: ignore[arg-type]  # Structs, checked above

@@ -12,7 +12,6 @@ import anyio
 from kubelite.api.core import Container, LifecycleHandler, Pod
 from kubelite.api.meta import DeleteOptions, Preconditions
 from kubelite.client.errors import Conflict, NotFound
-from kubelite.clock import parse_rfc3339
 from kubelite.cri import ContainerState, CRIError
 from kubelite.cri import ContainerStatus as CRIStatus
 from kubelite.kubelet.phase import terminated_phase
@@ -27,7 +26,7 @@ class TerminationMixin(StatusMixin, SandboxMixin):
         """KUB-12: stop everything within the grace period, report the end, delete the object.
 
         A later DELETE that moves the deadline earlier interrupts the stop, which starts over with
-        the time left until the new deadline (never extended)."""
+        the new, shorter grace period (as the kubelet does; never extended)."""
         grace = self._grace()
         while True:
             with anyio.CancelScope() as scope:
@@ -36,9 +35,7 @@ class TerminationMixin(StatusMixin, SandboxMixin):
             self._stopping = None
             if not scope.cancel_called:
                 break
-            deadline = self.pod.metadata.deletion_timestamp
-            left = parse_rfc3339(deadline) - self.ctx.clock.now() if deadline else 0.0
-            grace = max(0.0, min(grace, left))
+            grace = max(0.0, min(grace, self._grace()))
         current = await self.observe()
         _, app = self._container_statuses(current)
         phase = terminated_phase(app)
