@@ -178,6 +178,16 @@ def conflict(group: str, resource: str, name: str, why: str) -> Conflict:
     return Conflict(message, details=details)
 
 
+def bad_request(message: str) -> BadRequest:
+    """A 400 with Kubernetes' message as given (malformed input, a body that contradicts the URL)."""
+    return BadRequest(message)
+
+
+def request_entity_too_large(message: str) -> RequestEntityTooLarge:
+    """The 413 Kubernetes returns for an oversized request or object: `Request entity too large: ...`."""
+    return RequestEntityTooLarge(f"Request entity too large: {message}")
+
+
 def subresource_not_found() -> NotFound:
     """The 404 for a subresource a kind does not serve (Kubernetes has no route for it)."""
     return NotFound("the server could not find the requested resource")

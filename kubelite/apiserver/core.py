@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kubelite.api.errors import BadRequest, not_found
+from kubelite.api.errors import BadRequest, not_found, request_entity_too_large
 from kubelite.api.meta import Object
 from kubelite.api.registry import Registry, ResourceInfo
 from kubelite.apiserver.codec import decode, encode
@@ -37,6 +37,12 @@ class ServerCore:
 
     def strategy(self, info: ResourceInfo) -> Strategy:
         return self.strategies.for_info(info)
+
+    def check_size(self, encoded: bytes) -> None:
+        """413 for an object whose encoding the store would refuse (etcd's request limit)."""
+        limit = self.settings.max_object_bytes
+        if len(encoded) > limit:
+            raise request_entity_too_large(f"the object is {len(encoded)} bytes, limit is {limit}")
 
     def load(self, info: ResourceInfo, record: Record) -> Object:
         return self.decode(info, record.value)

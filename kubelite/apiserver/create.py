@@ -3,7 +3,8 @@
 Order of work: decode into a private typed copy → resolve the namespace → reset server-owned fields
 (uid, creationTimestamp, no deletion fields) → the kind's strategy prepares the object (generation,
 status) → generateName → defaulting → validation → namespace lifecycle → the strategy's admission
-(e.g. a Service's clusterIP) → canonicalize → store. Everything up to the store runs without awaiting,
+(e.g. a Service's clusterIP) → canonicalize → size check (an encoding over
+`settings.max_object_bytes` is a 413) → store. Everything up to the store runs without awaiting,
 so the checks and the write are atomic with respect to other requests. Any rejection leaves the
 store unchanged. The returned object is the stored one (with its resourceVersion) and belongs to
 the caller.
@@ -18,7 +19,7 @@ from kubelite.api.errors import BadRequest, already_exists, invalid_error, requi
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
 from kubelite.apiserver import namespaces
-from kubelite.apiserver.codec import to_typed
+from kubelite.apiserver.codec import encode, to_typed
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore, render
 from kubelite.clock import rfc3339
@@ -81,6 +82,7 @@ async def create(
     strategy.admit_create(core, info, new)
     try:
         strategy.canonicalize(new)
+        core.check_size(encode(new))
         if ctx.dry_run:
             return new
         return await _store(core, info, namespace, new)

@@ -18,3 +18,7 @@ class APIServerSettings:
 
     max_annotation_bytes: int = 262_144
     """Upper bound on all annotations of one object together (API-7)."""
+
+    max_object_bytes: int = 1_572_864
+    """Largest encoded object the store accepts (etcd's default request limit, 1.5 MiB); a create
+    or update of a larger one is a 413 RequestEntityTooLarge."""

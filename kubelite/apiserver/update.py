@@ -6,6 +6,7 @@ status write keeps the spec, a Namespace's `finalize` write changes only `spec.f
 moves generation, server-owned metadata is carried over, update validation runs, and then:
 - a result equal to the stored object is a no-op: nothing is written, resourceVersion is kept and no
   watch event is sent;
+- a result whose encoding exceeds `settings.max_object_bytes` is a 413 RequestEntityTooLarge;
 - an object being deleted whose last finalizer is gone and whose grace period is over
   (`deletionGracePeriodSeconds` 0 or unset) is removed (the strategy may hold it: a Namespace with
   `spec.finalizers`);
@@ -98,6 +99,7 @@ async def commit_update(
     encoded = encode(new)
     if encoded == record.value:
         return new
+    core.check_size(encoded)
     if ctx.dry_run:
         return new
     return await _write(core, info, record, new, strategy.should_delete_during_update(old, new))

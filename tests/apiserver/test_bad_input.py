@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from kubelite.api.apps import Deployment
-from kubelite.api.core import Pod
+from kubelite.api.core import Namespace, Pod
 from kubelite.api.errors import APIError
 from kubelite.api.meta import LabelSelector
 from kubelite.apiserver import APIServer, RequestContext
@@ -254,7 +254,65 @@ CASES = [
         "Invalid",
     ),
     Case("watch-bad-revision", lambda s: _open_watch(s, "yesterday"), 400, "BadRequest"),
+    Case(
+        "scale-name-mismatch",
+        lambda s: s.update_scale(
+            Deployment, "web", {"metadata": {"name": "db"}, "spec": {"replicas": 7}}, "default"
+        ),
+        400,
+        "BadRequest",
+        message="the name of the object (db) does not match the name on the URL (web)",
+    ),
+    Case(
+        "scale-namespace-mismatch",
+        lambda s: s.update_scale(
+            Deployment,
+            "web",
+            {"metadata": {"name": "web", "namespace": "kube-system"}, "spec": {"replicas": 7}},
+            "default",
+        ),
+        400,
+        "BadRequest",
+        message="the namespace of the object (kube-system) does not match the namespace on the request (default)",
+    ),
+    Case(
+        "oversized-create",
+        lambda s: s.create(Pod, _sized_pod("big", 20_000_000), "default"),
+        413,
+        "RequestEntityTooLarge",
+        message="Request entity too large: ",
+    ),
+    Case(
+        "oversized-status-patch",
+        lambda s: s.patch(
+            Pod, "web", {"status": {"message": "x" * 1_600_000}}, MERGE, "default", subresource="status"
+        ),
+        413,
+        "RequestEntityTooLarge",
+    ),
+    Case(
+        "unknown-subresource",
+        lambda s: s.patch(
+            Deployment, "web", {"spec": {"replicas": 1}}, MERGE, "default", subresource="finalize"
+        ),
+        404,
+        "NotFound",
+        message="the server could not find the requested resource",
+    ),
+    Case(
+        "delete-builtin-namespace",
+        lambda s: s.delete(Namespace, "kube-system"),
+        403,
+        "Forbidden",
+        message='namespaces "kube-system" is forbidden: this namespace may not be deleted',
+    ),
 ]
+
+
+def _sized_pod(name: str, size: int) -> Pod:
+    sent = pod(name)
+    sent.spec.containers[0].args = ["x" * size]
+    return sent
 
 
 async def _open_watch(server: APIServer, revision: str) -> object:

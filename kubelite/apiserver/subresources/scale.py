@@ -4,7 +4,9 @@ GET returns an autoscaling/v1 `Scale` whose metadata (name, namespace, uid, reso
 creationTimestamp) is the parent's, with `spec.replicas`, `status.replicas` and `status.selector` in
 string form (`app=web`). PUT and PATCH change only the parent's `spec.replicas`, through the normal
 update path (so generation, conflicts and validation apply); a Scale carrying a resourceVersion is
-a precondition on the parent. Negative replicas → 422 on `Scale.autoscaling`.
+a precondition on the parent. Negative replicas → 422 on `Scale.autoscaling`. The Scale's name must
+be the parent's (400 otherwise, as for any PUT) and a namespace it names must be the request's. A
+kind without a scale subresource is a 404.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from typing import Any
 from kubelite.api.apps import Deployment, ReplicaSet
 from kubelite.api.autoscaling import Scale, ScaleSpec, ScaleStatus
 from kubelite.api.core import ReplicationController
-from kubelite.api.errors import STALE_OBJECT, BadRequest, conflict, invalid, invalid_error
+from kubelite.api.errors import (
+    STALE_OBJECT,
+    bad_request,
+    conflict,
+    invalid,
+    invalid_error,
+    subresource_not_found,
+)
 from kubelite.api.labels import selector_string
 from kubelite.api.meta import Object, ObjectMeta
 from kubelite.api.registry import ResourceInfo
@@ -29,7 +38,7 @@ Scalable = Deployment | ReplicaSet | ReplicationController
 
 def _scalable(info: ResourceInfo, obj: Object) -> Scalable:
     if not isinstance(obj, Deployment | ReplicaSet | ReplicationController):
-        raise BadRequest(f"{info.qualified_plural} has no scale subresource")
+        raise subresource_not_found()
     return obj
 
 
@@ -62,6 +71,7 @@ async def update_scale(
 ) -> Scale:
     namespace = core.request_namespace(info, namespace)
     scale = to_typed(Scale, "Scale", "autoscaling/v1", body, ctx.warnings, ctx.strict)
+    _check_name(scale, name, namespace)
     if scale.spec.replicas < 0:
         err = invalid(scale.spec.replicas, "spec.replicas", "must be greater than or equal to 0")
         raise invalid_error("autoscaling", "Scale", name, [err])
@@ -75,6 +85,22 @@ async def update_scale(
     new.metadata.resource_version = ""
     result = await commit_update(core, info, record, old, new, ctx)
     return to_scale(_scalable(info, result))
+
+
+def _check_name(scale: Scale, name: str, namespace: str) -> None:
+    """The body must name the object the URL names (Kubernetes' checkName for every PUT)."""
+    meta = scale.metadata
+    if not meta.name:
+        raise bad_request(
+            f"the name of the object ({name} based on URL) was undeterminable: name must be provided"
+        )
+    if meta.name != name:
+        raise bad_request(f"the name of the object ({meta.name}) does not match the name on the URL ({name})")
+    if namespace and meta.namespace and meta.namespace != namespace:
+        raise bad_request(
+            f"the namespace of the object ({meta.namespace}) does not match the namespace on the "
+            f"request ({namespace})"
+        )
 
 
 async def patch_scale(
