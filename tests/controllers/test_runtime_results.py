@@ -86,7 +86,7 @@ async def drive(rig: Rig, plan: list[tuple[list[Request], int]]) -> None:
         tg.cancel_scope.cancel()
 
 
-async def test_terminal_error_counts_as_an_error_and_a_terminal_error_and_is_not_retried() -> None:
+async def test_c1_terminal_error_counts_as_an_error_and_a_terminal_error_and_is_not_retried() -> None:
     r = rig({A: [TerminalError("spec.replicas is negative")]})
     with structlog.testing.capture_logs() as logs:
         await drive(r, [([A], 1)])
@@ -103,7 +103,7 @@ async def test_terminal_error_counts_as_an_error_and_a_terminal_error_and_is_not
     ]
 
 
-async def test_terminal_error_does_not_forget_the_key_as_in_controller_runtime() -> None:
+async def test_c1_terminal_error_does_not_forget_the_key_as_in_controller_runtime() -> None:
     """controller-runtime's reconcileHandler neither requeues nor `Forget`s on a terminal error, so
     the key's failure count carries on: the next failure waits 10 ms, not 5 ms."""
     r = rig({A: [RuntimeError("transient"), TerminalError("bad"), RuntimeError("again"), Result()]})
@@ -111,7 +111,9 @@ async def test_terminal_error_does_not_forget_the_key_as_in_controller_runtime()
     assert r.reconciler.calls == [("a", 0.0), ("a", 0.005), ("a", 0.005), ("a", 0.015)]
 
 
-async def test_a_reconciler_raising_a_non_exception_is_recovered_as_a_panic_and_requeued() -> None:
+async def test_c5_a_reconciler_raising_a_non_exception_is_a_recovered_panic_and_requeued() -> None:
+    """C5: controller-runtime recovers panics by default (RecoverPanic true), counts them in
+    reconcile_panics_total and returns them as an error, so C1 applies: rate-limited retry."""
     r = rig({A: [Crash("nil pointer"), Result()]})
     with structlog.testing.capture_logs() as logs:
         await drive(r, [([A], 2)])
@@ -139,7 +141,7 @@ async def test_a_reconciler_raising_a_non_exception_is_recovered_as_a_panic_and_
     ],
     ids=["string", "falsy-int", "dict", "delay-as-string", "delay-nan"],
 )
-async def test_an_invalid_return_value_is_a_panic_and_requeued_with_backoff(
+async def test_c5_an_invalid_return_value_is_a_recovered_panic_and_requeued_with_backoff(
     returned: object, shown: str
 ) -> None:
     r = rig({A: [returned, returned, Result()]})

@@ -170,7 +170,7 @@ class ListTimes(FaultyClient):
         return await super().list(kind, namespace, **kw)
 
 
-async def test_relist_after_410_waits_for_the_reflector_backoff() -> None:
+async def test_f4_f5_relist_after_410_waits_for_the_reflector_backoff() -> None:
     """client-go's reflector runs every list-and-watch round through one backoff manager (0.8 s
     doubling, 30 s cap): an expiring watch window cannot cause a relist storm."""
     async with _server() as server:
