@@ -18,6 +18,7 @@ from kubelite.api.results import ObjectList
 from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
 from kubelite.clock import FakeClock
+from kubelite.controllers.runtime import Manager, Request, Result
 from kubelite.informers import EventHandlers, InformerMetrics, SharedInformer, SharedInformerFactory
 from kubelite.informers.backoff import BackoffSettings
 from tests.apiserver.conftest import pod
@@ -183,3 +184,29 @@ async def test_f4_f5_relist_after_410_waits_for_the_reflector_backoff() -> None:
             tg.cancel_scope.cancel()
     assert [round(t, 3) for t in client.times] == [0.0, 0.8, 2.4, 5.6, 12.0, 24.8, 50.4, 80.4]
     assert informer.state.failures == 0
+
+
+async def test_the_manager_counts_informer_failures_in_its_registry() -> None:
+    """A controller author sees a refused object and a failing handler on the manager's /metrics."""
+    async with _server() as server:
+        await server.create(Pod, pod("bad", app="boom"), "default")
+        await server.create(Pod, pod("good", app="web"), "default")
+        manager = Manager(InProcessClient(server), clock=FakeClock())
+        informer = manager.factory.informer(Pod)
+        informer.add_indexers({"app": by_app})
+        informer.add_event_handler(EventHandlers(on_add=lambda obj, initial: int("not a number")))
+        manager.controller("noop", Noop()).for_kind(Pod)
+        async with anyio.create_task_group() as tg:
+            with anyio.fail_after(5):
+                await tg.start(manager.run)
+            manager.stop()
+        assert index_errors(manager.registry) == 1
+        handler_errors = manager.registry.get_sample_value(
+            "kubelite_informer_handler_errors_total", {"kind": "Pod"}
+        )
+        assert handler_errors == 1, "only `good` reached the handlers"
+
+
+class Noop:
+    async def reconcile(self, request: Request) -> Result | None:
+        return None

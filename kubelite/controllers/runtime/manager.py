@@ -46,6 +46,7 @@ from kubelite.controllers.runtime.lifecycle import CacheSyncTimeoutError, Shield
 from kubelite.controllers.runtime.metrics import ControllerMetrics
 from kubelite.controllers.runtime.reconcile import Reconciler
 from kubelite.informers.factory import SharedInformerFactory
+from kubelite.informers.metrics import InformerMetrics
 from kubelite.workqueue import PrometheusMetricsProvider, RateLimitingQueue
 
 QueueFactory = Callable[[str, Clock], RequestQueue]
@@ -84,7 +85,10 @@ class Manager:
         self.options = options or ManagerOptions()
         self.clock = clock if clock is not None else SystemClock()
         self.registry = registry if registry is not None else CollectorRegistry()
-        self.factory = SharedInformerFactory(client, clock=self.clock, detect_mutation=detect_mutation)
+        informer_metrics = InformerMetrics.create(self.registry)
+        self.factory = SharedInformerFactory(
+            client, clock=self.clock, detect_mutation=detect_mutation, metrics=informer_metrics
+        )
         self.metrics = ControllerMetrics.create(self.registry)
         self._workqueue_metrics = PrometheusMetricsProvider(self.registry)
         self._queue_factory = queue_factory or self._default_queue
