@@ -1,20 +1,21 @@
 """Kubelet admission: does a pod fit on this node beside the pods already admitted (SCH-10)?
 
-Contract: `pod_requests(pod)` is the pod's effective request per resource (SCH-5: the larger of
-the app containers' sum and the largest init container, plus overhead), as integers (milli-units
-for cpu, plain units otherwise). `Admission(allocatable)` keeps the requests of admitted pods by
-UID; `admit(pod)` returns None and records the pod when it fits, or a `Rejection` with upstream's
-reason (`OutOfcpu`, `OutOfmemory`, `OutOfpods`, `OutOf<resource>`) and message ("Node didn't have
-enough resource: cpu, requested: 2000, used: 0, capacity: 1000"). `release(uid)` forgets a pod
-(terminal or gone).
+Contract: a pod's requests are `kubelite.api.resources.pod_requests(spec)`, the same function the
+scheduler uses (SCH-5: the larger of the app containers' and sidecars' sum and the peak of the init
+containers, each with the sidecars started before it, plus overhead; a request defaults to the
+limit), as integers (milli-units for cpu, plain units otherwise). `Admission(allocatable)` keeps the
+requests of admitted pods by UID; `admit(pod)` returns None and records the pod when it fits, or a
+`Rejection` with upstream's reason (`OutOfcpu`, `OutOfmemory`, `OutOfpods`, `OutOf<resource>`) and
+message ("Node didn't have enough resource: cpu, requested: 2000, used: 0, capacity: 1000").
+`release(uid)` forgets a pod (terminal or gone).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubelite.api.core import Container, Pod
-from kubelite.api.quantity import parse_quantity
+from kubelite.api.core import Pod
+from kubelite.api.resources import pod_requests, resource_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,31 +24,9 @@ class Rejection:
     message: str
 
 
-def _amount(resource: str, text: str) -> int:
-    quantity = parse_quantity(text)
-    return quantity.milli_value() if resource == "cpu" else quantity.value()
-
-
-def _container_requests(container: Container) -> dict[str, int]:
-    return {name: _amount(name, text) for name, text in container.resources.requests.items()}
-
-
-def pod_requests(pod: Pod) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for container in pod.spec.containers:
-        for name, amount in _container_requests(container).items():
-            total[name] = total.get(name, 0) + amount
-    for container in pod.spec.init_containers:
-        for name, amount in _container_requests(container).items():
-            total[name] = max(total.get(name, 0), amount)
-    for name, text in pod.spec.overhead.items():
-        total[name] = total.get(name, 0) + _amount(name, text)
-    return total
-
-
 class Admission:
     def __init__(self, allocatable: dict[str, str]) -> None:
-        self._capacity = {name: _amount(name, text) for name, text in allocatable.items()}
+        self._capacity = resource_list(allocatable)
         self._admitted: dict[str, dict[str, int]] = {}
         self._used: dict[str, int] = {}
 
@@ -60,7 +39,7 @@ class Admission:
         uid = pod.metadata.uid
         if uid in self._admitted:
             return None
-        wanted = pod_requests(pod)
+        wanted = pod_requests(pod.spec)
         if already_running:
             self._record(uid, wanted)
             return None

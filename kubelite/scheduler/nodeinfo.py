@@ -15,8 +15,8 @@ Contract:
 from __future__ import annotations
 
 from kubelite.api.core import Node, Taint
+from kubelite.api.resources import CPU, MEMORY, PODS, resource_list
 from kubelite.scheduler.podinfo import ANY_IP, HostPort, PodInfo
-from kubelite.scheduler.resources import CPU, MEMORY, PODS, resource_list
 
 NO_SCHEDULE = "NoSchedule"
 NO_EXECUTE = "NoExecute"

@@ -11,8 +11,8 @@ empty IP is `0.0.0.0` and an empty protocol `TCP` (SCH-6).
 from __future__ import annotations
 
 from kubelite.api.core import NodeSelector, Pod, PreferredSchedulingTerm, Toleration
+from kubelite.api.resources import CPU, MEMORY, PODS, pod_requests
 from kubelite.clock import parse_rfc3339
-from kubelite.scheduler.resources import CPU, MEMORY, PODS, pod_requests
 
 ANY_IP = "0.0.0.0"
 HostPort = tuple[str, str, int]

@@ -26,14 +26,16 @@ from kubelite.api.core import (
 )
 from kubelite.api.core.env import ConfigMapEnvSource, EnvFromSource, SecretKeySelector
 from kubelite.api.meta import ObjectMeta
+from kubelite.api.resources import pod_requests
 from kubelite.clock import FakeClock
 from kubelite.kubelet import KubeletConfig
-from kubelite.kubelet.admission import Admission, pod_requests
+from kubelite.kubelet.admission import Admission
 from kubelite.kubelet.backoff import Backoff
 from kubelite.kubelet.containers import go_duration, should_restart
 from kubelite.kubelet.env import ConfigError, expand, resolve_env
 from kubelite.kubelet.nodestatus import desired_status, needs_write, stamp_heartbeat
 from kubelite.kubelet.phase import pod_phase
+from kubelite.scheduler.podinfo import PodInfo
 
 pytestmark = pytest.mark.anyio
 
@@ -141,7 +143,29 @@ def _pod(uid: str, *requests: dict[str, str], init: dict[str, str] | None = None
 
 def test_sch5_pod_requests_take_the_larger_of_app_sum_and_init_max() -> None:
     pod = _pod("a", {"cpu": "250m", "memory": "64Mi"}, {"cpu": "250m"}, init={"cpu": "1", "memory": "32Mi"})
-    assert pod_requests(pod) == {"cpu": 1000, "memory": 64 * 1024 * 1024}
+    assert pod_requests(pod.spec) == {"cpu": 1000, "memory": 64 * 1024 * 1024}
+
+
+def test_sch5_sch10_admission_counts_sidecars_and_limits_as_the_scheduler_does() -> None:
+    """Issue 9 item 20: one function computes a pod's requests for the scheduler and for kubelet
+    admission. A sidecar (init container with restartPolicy Always) adds to the app containers, a
+    regular init container after it needs the sidecar too, and a limit alone is the request:
+    max(1000 + 500, 1200 + 500) = 1700 millicores here."""
+    sidecar = Container(
+        name="proxy", restart_policy="Always", resources=ResourceRequirements(requests={"cpu": "500m"})
+    )
+    setup = Container(name="setup", resources=ResourceRequirements(limits={"cpu": "1200m", "memory": "1Gi"}))
+    app = Container(name="app", resources=ResourceRequirements(requests={"cpu": "1"}))
+    pod = Pod(metadata=ObjectMeta(uid="a"), spec=PodSpec(containers=[app], init_containers=[sidecar, setup]))
+    assert (PodInfo(pod).cpu, PodInfo(pod).memory) == (1700, 1024**3)
+    admission = Admission({"cpu": "2", "memory": "4Gi"})
+    assert admission.admit(pod) is None
+    rejected = admission.admit(_pod("b", {"cpu": "400m"}))
+    assert rejected is not None and rejected.reason == "OutOfcpu"
+    assert (
+        rejected.message
+        == "Node didn't have enough resource: cpu, requested: 400, used: 1700, capacity: 2000"
+    )
 
 
 def test_sch10_admission_rejects_what_does_not_fit_and_release_frees_it() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from kubelite.api.core import Pod
 from kubelite.scheduler.podinfo import PodInfo
-from kubelite.scheduler.resources import amount, pod_requests
+from kubelite.api.resources import amount, pod_requests
 from tests.scheduler.builders import container, pod
 
 MI = 1024 * 1024

@@ -1,4 +1,5 @@
-"""A pod's effective resource request, as the scheduler counts it (SCH-5).
+"""A pod's effective resource request (SCH-5): the one computation both the scheduler (filters
+and scores) and the kubelet (admission, SCH-10) use, so they never disagree about a pod.
 
 Contract:
 - Amounts are integers: CPU in millicores, every other resource in whole units (bytes for memory and
