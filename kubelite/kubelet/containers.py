@@ -1,9 +1,9 @@
-"""Starting a pod's containers: init containers one at a time, then the app containers (KUB-8);
-restarts by restart policy (KUB-5) with crash-loop back-off (KUB-6: the first restart is immediate,
-then 10 s doubling to 300 s, shown as `CrashLoopBackOff` with upstream's message); image pulls by
-policy (KUB-3); CPU and memory requests and limits as cgroup settings (`kubelite.kubelet.resources`);
-environment and volumes (a missing ConfigMap or Secret is
-`CreateContainerConfigError`); postStart exec hooks (a failure kills the container).
+"""Starting one container (which ones, and when: `kubelite.kubelet.startorder`); restarts with
+crash-loop back-off (KUB-6: the first restart is immediate, then 10 s doubling to 300 s, shown as
+`CrashLoopBackOff` with upstream's message); image pulls by policy (KUB-3); CPU and memory
+requests and limits as cgroup settings (`kubelite.kubelet.resources`); environment and volumes (a
+missing ConfigMap or Secret is `CreateContainerConfigError`); postStart exec hooks (a failure
+kills the container).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from kubelite.api.core import Container, Pod
 from kubelite.cri import (
     ContainerConfig,
     ContainerMetadata,
-    ContainerState,
     CRIError,
     KeyValue,
 )
@@ -40,32 +39,6 @@ def should_restart(policy: str, exit_code: int) -> bool:
 
 class ContainersMixin(SandboxMixin):
     """The container-starting part of a pod worker (see the module docstring)."""
-
-    async def _drive(self, current: dict[str, CRIStatus]) -> None:
-        """Start what should run: init containers in order, then the app containers."""
-        policy = self.pod.spec.restart_policy or "Always"
-        for container in self.pod.spec.init_containers:
-            status = current.get(container.name)
-            if status is None:
-                await self._start(container, 0)
-                return
-            if status.state is not ContainerState.EXITED:
-                if status.state is ContainerState.CREATED:
-                    await self.ctx.runtime.start_container(status.id)
-                return
-            if status.exit_code == 0:
-                continue
-            if policy != "Never":
-                await self._restart(container, status)
-            return
-        for container in self.pod.spec.containers:
-            status = current.get(container.name)
-            if status is None:
-                await self._start(container, 0)
-            elif status.state is ContainerState.CREATED:
-                await self.ctx.runtime.start_container(status.id)
-            elif status.state is ContainerState.EXITED and should_restart(policy, status.exit_code):
-                await self._restart(container, status)
 
     async def _restart(self, container: Container, status: CRIStatus) -> None:
         """KUB-6: the first restart is immediate, later ones wait out the back-off."""

@@ -29,16 +29,15 @@ import structlog
 
 from kubelite.api.core import Pod
 from kubelite.clock import parse_rfc3339
-from kubelite.kubelet.containers import ContainersMixin
 from kubelite.kubelet.context import NodeContext
 from kubelite.kubelet.phase import FAILED, TERMINAL
-from kubelite.kubelet.probing import ProbesMixin
+from kubelite.kubelet.startorder import StartOrderMixin
 from kubelite.kubelet.termination import TerminationMixin
 
 log = structlog.get_logger("kubelite.kubelet")
 
 
-class PodWorker(TerminationMixin, ContainersMixin, ProbesMixin):
+class PodWorker(TerminationMixin, StartOrderMixin):
     """One pod's worker task; see the module docstring."""
 
     def __init__(self, ctx: NodeContext, pod: Pod) -> None:

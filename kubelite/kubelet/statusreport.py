@@ -44,7 +44,7 @@ class StatusMixin(ProbesMixin, SandboxMixin):
         if status is None or status.state is not ContainerState.RUNNING:
             return False, False
         if not probed:
-            return True, True
+            return False, True  # a regular init container: ready only once it has exited 0
         probes = self._instance_probes(container, status)
         return probes.ready, probes.started
 

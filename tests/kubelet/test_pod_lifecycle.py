@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from kubelite.api.core import Container, Pod
+from kubelite.api.core import Container, ExecAction, Pod, Probe
+from kubelite.cri import ContainerStatus, ExecResult, PodSandboxFilter, PodSandboxState
 from tests.kubelet.harness import IMAGE, cluster, make_pod
 
 pytestmark = pytest.mark.anyio
@@ -116,8 +117,16 @@ async def test_kub7_sleep_2_under_never_ends_succeeded() -> None:
         assert pod is not None
         terminated = pod.status.container_statuses[0].state.terminated
         assert terminated is not None and (terminated.exit_code, terminated.reason) == (0, "Completed")
-        assert _condition(pod, "Ready") == "False"
-        assert next(c for c in pod.status.conditions if c.type == "Ready").reason == "PodCompleted"
+        # Upstream's terminal conditions; the sandbox is gone, so PodReadyToStartContainers is False
+        # (issue 9 item 20), and Initialized carries upstream's PodCompleted reason.
+        assert _conditions(pod) == {
+            "PodReadyToStartContainers": ("False", "", ""),
+            "Initialized": ("True", "PodCompleted", ""),
+            "ContainersReady": ("False", "PodCompleted", ""),
+            "Ready": ("False", "PodCompleted", ""),
+            "PodScheduled": ("True", "", ""),
+        }
+        assert await c.runtime.list_pod_sandbox(PodSandboxFilter(state=PodSandboxState.READY)) == []
 
 
 @pytest.mark.parametrize(
@@ -168,16 +177,22 @@ async def test_kub8_init_containers_run_in_order_before_the_app() -> None:
     async with cluster() as c:
         await c.client.create(make_pod("init", "sleep", "3600", init_containers=init))
         await c.until(
-            lambda: _phase(c.pod("init")) == "Pending" and bool(c.pod("init").status.init_container_statuses)
-        )  # type: ignore[union-attr]
+            lambda: (
+                (p := c.pod("init")) is not None
+                and bool(p.status.init_container_statuses)
+                and p.status.init_container_statuses[0].state.running is not None
+            )
+        )
         pod = c.pod("init")
-        assert pod is not None
+        assert pod is not None and pod.status.phase == "Pending"
         assert _condition(pod, "Initialized") == "False"
         assert next(x for x in pod.status.conditions if x.type == "Initialized").message == (
             "containers with incomplete status: [first second]"
         )
         app = pod.status.container_statuses[0]
         assert app.state.waiting is not None and app.state.waiting.reason == "PodInitializing"
+        first = pod.status.init_container_statuses[0]
+        assert first.state.running is not None and first.started and not first.ready
         begin = c.clock.monotonic()
         await c.until(lambda: _phase(c.pod("init")) == "Running")
         assert c.clock.monotonic() - begin == pytest.approx(7, abs=0.01)
@@ -186,6 +201,8 @@ async def test_kub8_init_containers_run_in_order_before_the_app() -> None:
         assert [
             s.state.terminated.exit_code for s in pod.status.init_container_statuses if s.state.terminated
         ] == [0, 0]
+        # Issue 9 item 20: an init container that exited 0 is ready (and no longer started).
+        assert [(s.ready, s.started) for s in pod.status.init_container_statuses] == [(True, False)] * 2
 
 
 async def test_kub8_failing_init_container_under_never_fails_the_pod() -> None:
@@ -198,3 +215,80 @@ async def test_kub8_failing_init_container_under_never_fails_the_pod() -> None:
         assert pod.status.container_statuses[0].state.running is None
         assert c.runtime.network.address_of  # the sandbox was stopped: its IP is free again
         assert len(c.network) == 0
+
+
+def _sidecar(command: list[str], **probes: Probe) -> Container:
+    return Container(name="proxy", image=IMAGE, command=command, restart_policy="Always", **probes)  # type: ignore[arg-type]
+
+
+async def test_sidecar_starts_first_and_the_app_starts_once_it_has_started() -> None:
+    """Issue 9 item 17, Kubernetes v1.29+ sidecars: an init container with `restartPolicy: Always`
+    starts first; the next init container and then the app start once it has *started* (its
+    startup probe passes at 10 s); it keeps running beside the app, the pod is Running and
+    Initialized, and the sidecar counts in ContainersReady (KUB-11, upstream's generate.go)."""
+    startup = Probe(exec=ExecAction(command=["started"]), period_seconds=5)
+    init = [
+        _sidecar(["sleep", "3600"], startup_probe=startup),
+        Container(name="setup", image=IMAGE, command=["sleep", "2"]),
+    ]
+    async with cluster() as c:
+        begin = c.clock.monotonic()
+
+        def answer(status: ContainerStatus, cmd: list[str]) -> ExecResult:
+            return ExecResult(exit_code=0 if c.clock.monotonic() - begin >= 10 else 1)
+
+        c.runtime.set_exec_handler(answer)
+        history = c.history("side")
+        await c.client.create(make_pod("side", "sleep", "3600", init_containers=init))
+        await c.until(lambda: _phase(c.pod("side")) == "Running")
+        assert c.clock.monotonic() - begin == pytest.approx(12, abs=0.01)
+        waiting = next(
+            p
+            for p in history
+            if p.status.init_container_statuses and p.status.init_container_statuses[0].state.running
+        )
+        assert waiting.status.phase == "Pending" and not waiting.status.init_container_statuses[0].started
+        assert _conditions(waiting)["Initialized"] == (
+            "False",
+            "ContainersNotInitialized",
+            "containers with incomplete status: [proxy setup]",
+        )
+        assert _conditions(waiting)["ContainersReady"] == (
+            "False",
+            "ContainersNotReady",
+            "containers with unready status: [proxy main]",
+        )
+        setup_seen = next(
+            p
+            for p in history
+            if p.status.init_container_statuses[1:] and p.status.init_container_statuses[1].state.running
+        )
+        assert setup_seen.status.init_container_statuses[0].started  # setup waited for the sidecar
+        pod = c.pod("side")
+        assert pod is not None and _conditions(pod) == ALL_TRUE
+        proxy, setup = pod.status.init_container_statuses
+        assert proxy.state.running is not None and proxy.started and proxy.ready
+        assert setup.state.terminated is not None and setup.ready
+
+
+async def test_sidecar_restarts_under_never_and_is_stopped_once_the_app_is_done() -> None:
+    """Issue 9 item 17: a sidecar restarts whatever the pod's restart policy; when the app
+    containers have exited for good the kubelet stops the sidecar and the pod completes (its exit
+    does not count: Succeeded, as upstream)."""
+    init = [_sidecar(["sh", "-c", "sleep 3; exit 1"])]
+    async with cluster() as c:
+        await c.client.create(make_pod("job", "sleep", "20", restart_policy="Never", init_containers=init))
+        await c.until(lambda: _phase(c.pod("job")) == "Running")
+        await c.until(
+            lambda: (p := c.pod("job")) is not None and p.status.init_container_statuses[0].restart_count >= 2
+        )
+        assert _phase(c.pod("job")) == "Running"
+        c.runtime.set_exec_handler(lambda status, cmd: ExecResult(exit_code=0))
+        await c.until(lambda: _phase(c.pod("job")) == "Succeeded")
+        pod = c.pod("job")
+        assert pod is not None
+        ended = pod.status.container_statuses[0].state.terminated
+        assert ended is not None and ended.exit_code == 0
+        proxy = pod.status.init_container_statuses[0]
+        assert proxy.state.running is None and not proxy.ready
+        assert await c.runtime.list_pod_sandbox(PodSandboxFilter(state=PodSandboxState.READY)) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 
+import msgspec
 import pytest
 
 from kubelite.api.core import (
@@ -31,6 +32,7 @@ from kubelite.clock import FakeClock
 from kubelite.kubelet import KubeletConfig
 from kubelite.kubelet.admission import Admission
 from kubelite.kubelet.backoff import Backoff
+from kubelite.kubelet.conditions import pod_conditions
 from kubelite.kubelet.containers import go_duration, should_restart
 from kubelite.kubelet.env import ConfigError, expand, resolve_env
 from kubelite.kubelet.nodestatus import desired_status, needs_write, stamp_heartbeat
@@ -84,8 +86,9 @@ def test_kub5_restart_policy(policy: str, code: int, restart: bool) -> None:
     assert should_restart(policy, code) is restart
 
 
-def _running(name: str = "c") -> ContainerStatus:
-    return ContainerStatus(name=name, state=ContainerState(running=ContainerStateRunning(started_at="x")))
+def _running(name: str = "c", *, started: bool = False) -> ContainerStatus:
+    state = ContainerState(running=ContainerStateRunning(started_at="x"))
+    return ContainerStatus(name=name, state=state, started=started)
 
 
 def _exited(code: int, name: str = "c") -> ContainerStatus:
@@ -129,6 +132,99 @@ def test_kub7_phase_table(
     policy: str, init: list[ContainerStatus], app: list[ContainerStatus], phase: str
 ) -> None:
     assert pod_phase(policy, init, app) == phase
+
+
+@pytest.mark.parametrize(
+    ("policy", "sidecar", "app", "phase"),
+    [
+        ("Always", _running("s"), [_waiting()], "Pending"),
+        ("Always", _waiting("s"), [_waiting()], "Pending"),
+        ("Always", _running("s", started=True), [_waiting()], "Pending"),
+        ("Always", _running("s", started=True), [_running()], "Running"),
+        ("Always", _running("s"), [_running()], "Running"),
+        ("Always", _waiting("s", crashed=1), [_running()], "Running"),
+        ("Never", _running("s", started=True), [_exited(0)], "Running"),
+        ("Never", _exited(143, "s"), [_exited(0)], "Succeeded"),
+        ("Never", _exited(0, "s"), [_exited(2)], "Failed"),
+        ("OnFailure", _exited(143, "s"), [_exited(0)], "Succeeded"),
+    ],
+)
+def test_kub7_phase_with_a_sidecar(
+    policy: str, sidecar: ContainerStatus, app: list[ContainerStatus], phase: str
+) -> None:
+    """Upstream's getPhase for sidecars (issue 9 item 17): an unstarted sidecar keeps the pod
+    Pending until an app container has run; a running one keeps it Running; a stopped one does not
+    count, so a completed pod is Succeeded or Failed by its app containers alone."""
+    assert pod_phase(policy, [_exited(0, "i"), sidecar], app, sidecars={"s"}) == phase
+
+
+def _sidecar_pod() -> Pod:
+    sidecar = Container(name="s", restart_policy="Always")
+    return Pod(spec=PodSpec(init_containers=[Container(name="i"), sidecar], containers=[Container(name="c")]))
+
+
+def _ready(status: ContainerStatus) -> ContainerStatus:
+    return msgspec.structs.replace(status, ready=True)
+
+
+@pytest.mark.parametrize(
+    ("init", "app", "phase", "initialized", "containers_ready"),
+    [
+        (
+            [_exited(0, "i"), _running("s")],
+            [_waiting()],
+            "Pending",
+            ("False", "ContainersNotInitialized", "containers with incomplete status: [i s]"),
+            ("False", "ContainersNotReady", "containers with unready status: [s c]"),
+        ),
+        (
+            [_ready(_exited(0, "i")), _ready(_running("s", started=True))],
+            [_ready(_running())],
+            "Running",
+            ("True", "", ""),
+            ("True", "", ""),
+        ),
+        (
+            [_ready(_exited(0, "i")), _waiting("s", crashed=1)],
+            [_ready(_running())],
+            "Running",
+            ("True", "", ""),
+            ("False", "ContainersNotReady", "containers with unready status: [s]"),
+        ),
+        (
+            [_ready(_exited(0, "i")), _exited(143, "s")],
+            [_exited(0)],
+            "Succeeded",
+            ("True", "PodCompleted", ""),
+            ("False", "PodCompleted", ""),
+        ),
+        (
+            [_ready(_exited(0, "i")), _exited(143, "s")],
+            [_exited(1)],
+            "Failed",
+            ("True", "", ""),
+            ("False", "PodFailed", ""),
+        ),
+    ],
+)
+def test_kub11_conditions_with_init_containers_and_a_sidecar(
+    init: list[ContainerStatus],
+    app: list[ContainerStatus],
+    phase: str,
+    initialized: tuple[str, str, str],
+    containers_ready: tuple[str, str, str],
+) -> None:
+    """Upstream's generate.go (issue 9 items 17, 20): a regular init container counts as
+    initialized once ready (exited 0), a sidecar once started; an app container that has run means
+    initialized even while a sidecar restarts; sidecars are listed first among unready containers;
+    a terminal pod is not ready with reason PodCompleted or PodFailed."""
+    conditions = pod_conditions(_sidecar_pod(), sandbox_ready=True, init=init, app=app, phase=phase, now=0)
+    found = {c.type: (c.status, c.reason, c.message) for c in conditions}
+    assert (found["Initialized"], found["ContainersReady"], found["Ready"]) == (
+        initialized,
+        containers_ready,
+        containers_ready,
+    )
 
 
 def _pod(uid: str, *requests: dict[str, str], init: dict[str, str] | None = None) -> Pod:

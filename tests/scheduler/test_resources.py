@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kubelite.api.core import Pod
-from kubelite.scheduler.podinfo import PodInfo
 from kubelite.api.resources import amount, pod_requests
+from kubelite.scheduler.podinfo import PodInfo
 from tests.scheduler.builders import container, pod
 
 MI = 1024 * 1024
