@@ -12,7 +12,10 @@ from kubelite.store.interface import (
     RevisionCompactedError,
     RevisionMismatchError,
     Storage,
+    StorageBusyError,
     StorageError,
+    StorageFailedError,
+    TransientStorageError,
     Watch,
 )
 from kubelite.store.memory import MemoryStorage
@@ -31,7 +34,10 @@ __all__ = [
     "RevisionMismatchError",
     "SQLiteStorage",
     "Storage",
+    "StorageBusyError",
     "StorageError",
+    "StorageFailedError",
     "StoreStats",
+    "TransientStorageError",
     "Watch",
 ]

@@ -10,16 +10,27 @@ One committer task, owned by the store's task group, loops: take the accepting b
 starts accepting), `_persist` it (shielded from cancellation, so a transaction is never cut in
 half), apply it to the committed objects, append its events to the watch `History`, wake its
 writers. A backend subclass supplies `_load` (rows and revision at open), `_persist` (make one
-batch durable, all or nothing) and `_release` (close files).
+batch durable, all or nothing; raise `TransientStorageError` for a fault that left the backend
+usable and rolled back, anything else for a fatal one) and `_release` (close files).
+Nothing is applied before `_persist` returns: an accepted write lives only in its batch (the
+overlay `latest()` reads) and in the revision counter `_drawn`.
 
 Cancellation: a writer cancelled while it waits does not take its write back (it was accepted and
 commits anyway). The committer only ever waits unshielded when nothing is pending, so cancelling
 the store's owner still commits every accepted write; writes are refused from then on.
 
-Failure: if `_persist` or the loop raises, the store is *failed*: writers of the committing and the
-accepting batch raise `StorageError`, the overlay is dropped (latest = committed), later writes raise
-`StorageError`, and watches raise it too. If the committer stops for any other reason (a
-`BaseException`), writes it had not committed raise `StorageError` as well; nothing ever hangs.
+Transient failure (`_persist` raised `TransientStorageError`): the writers of the committing batch
+and of the accepting one (accepted against the failed batch's state) raise an error of the same
+class, the overlay is dropped (latest = committed), and the loop goes on with the next writes.
+Committed objects, `revision`, the history and watchers never saw the failed writes; their revisions
+are not reused (`_drawn` keeps counting), so revisions only skip. Logged as `store_batch_failed`.
+
+Fatal failure (`_persist` or the loop raised anything else): the store is *failed*. Uncommitted
+writers raise `StorageFailedError`, and so does every later call, reads included (`get`, `latest`,
+`list`, `watch`, open watches). The committer then cancels the store's task group, whose scope is
+the owner's `async with` body, and `__aexit__` raises `StorageFailedError`: the owner stops loudly
+(logged as `store_failed`). If the committer stops for any other reason (a `BaseException`), writes
+it had not committed raise `StorageError`; nothing ever hangs.
 Closing commits what was accepted, then ends watches and releases the backend; it is idempotent.
 """
 
@@ -33,7 +44,7 @@ import anyio
 import structlog
 from anyio.abc import TaskGroup
 
-from kubelite.store.batch import Batch, StoreStats
+from kubelite.store.batch import Batch, StoreStats, renewed
 from kubelite.store.history import History, HistoryWatch
 from kubelite.store.interface import (
     Event,
@@ -45,6 +56,8 @@ from kubelite.store.interface import (
     Render,
     RevisionMismatchError,
     StorageError,
+    StorageFailedError,
+    TransientStorageError,
 )
 from kubelite.store.latch import Latch
 from kubelite.store.objects import ObjectTable
@@ -75,7 +88,10 @@ class BatchingStore:
         self._committing: Batch | None = None
         self._phase = _Phase.NEW
         self._accepting = False
-        self._failure: BaseException | None = None
+        self._failure: StorageError | None = None
+        """Why writes are refused for good (a fatal failure, or a stop with writes pending)."""
+        self._fatal: StorageFailedError | None = None
+        """Set by a fatal failure: every call raises it and the owner is stopped."""
         self._kick: anyio.Event | None = None
         self._stopped = Latch()
         self._closed = Latch()
@@ -106,9 +122,13 @@ class BatchingStore:
         return self._history.compacted_revision
 
     def get(self, key: Key) -> Record | None:
+        if self._fatal is not None:
+            raise self._refusal()
         return self._objects.get(key)
 
     def latest(self, key: Key) -> Record | None:
+        if self._fatal is not None:
+            raise self._refusal()
         final = self._batch.final
         if key in final:
             return final[key]
@@ -118,6 +138,8 @@ class BatchingStore:
         return self._objects.get(key)
 
     def list(self, resource: str, namespace: str | None = None) -> tuple[list[Record], int]:
+        if self._fatal is not None:
+            raise self._refusal()
         return self._objects.list(resource, namespace), self._revision
 
     async def settled(self, key: Key) -> None:
@@ -192,10 +214,9 @@ class BatchingStore:
         return record
 
     def _refusal(self) -> StorageError:
-        if self._failure is not None:
-            error = StorageError(f"the store failed: {self._failure!r}")
-            error.__cause__ = self._failure
-            return error
+        failure = self._failure
+        if failure is not None:
+            return renewed(failure)
         if self._phase is _Phase.NEW:
             return StorageError("the store is not open")
         if self._phase is _Phase.OPEN:
@@ -227,7 +248,8 @@ class BatchingStore:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool | None:
         """Close, then leave the task group. The owner's own error propagates unchanged (not
-        wrapped in an exception group); cancellations go through the task group as usual."""
+        wrapped in an exception group); cancellations go through the task group as usual. After a
+        fatal failure, `StorageFailedError` is raised instead (the owner's error as its context)."""
         task_group, self._task_group = self._task_group, None
         try:
             with anyio.CancelScope(shield=True):
@@ -236,12 +258,13 @@ class BatchingStore:
             if task_group is not None:
                 await task_group.__aexit__(type(error), error, error.__traceback__)
             raise
-        if task_group is None:
-            return None
-        if exc is not None and not isinstance(exc, anyio.get_cancelled_exc_class()):
-            await task_group.__aexit__(None, None, None)
-            return None
-        return await task_group.__aexit__(exc_type, exc, tb)
+        suppress = await _leave(task_group, exc_type, exc, tb)
+        if self._fatal is not None:
+            failure = renewed(self._fatal)
+            if not isinstance(exc, anyio.get_cancelled_exc_class()):
+                failure.__context__ = exc
+            raise failure
+        return suppress
 
     async def close(self) -> None:
         """Commit what was accepted, end watches, release the backend. Safe to call twice."""
@@ -260,7 +283,8 @@ class BatchingStore:
         finally:
             self._history.close()
             try:
-                await self._release()
+                with anyio.CancelScope(shield=True):
+                    await self._release()
             finally:
                 self._phase = _Phase.CLOSED
                 self._closed.set()
@@ -276,8 +300,7 @@ class BatchingStore:
         try:
             await self._commit_loop()
         except Exception as exc:
-            log.exception("store_commit_failed", store=type(self).__name__)
-            self._fail(exc)
+            self._fail_fatally(exc)
         finally:
             self._accepting = False
             if self._committing is not None or self._batch.events:
@@ -296,7 +319,11 @@ class BatchingStore:
             self._batch = Batch()
             self._committing = batch
             with anyio.CancelScope(shield=True):
-                await self._persist(batch)
+                try:
+                    await self._persist(batch)
+                except TransientStorageError as error:
+                    self._abandon(batch, error)
+                    continue
             self._apply(batch)
 
     def _apply(self, batch: Batch) -> None:
@@ -312,14 +339,58 @@ class BatchingStore:
         self.stats.count(batch)
         batch.settle()
 
-    def _fail(self, failure: BaseException) -> None:
+    def _abandon(self, batch: Batch, error: TransientStorageError) -> None:
+        """A transient fault: fail the committing batch and the one accepted on top of it."""
+        later = self._batch
+        log.warning(
+            "store_batch_failed",
+            store=type(self).__name__,
+            error=str(error),
+            writes=len(batch),
+            later_writes=len(later),
+        )
+        self.stats.failed_batches += 1
+        self._committing, self._batch = None, Batch()
+        batch.settle(renewed(error, f"the write was not committed: {error}"))
+        if later.events:
+            why = f"the write was accepted while a batch that failed was committing: {error}"
+            later.settle(renewed(error, f"the write was not committed: {why}"))
+
+    def _fail_fatally(self, exc: Exception) -> None:
+        """Fail the store for good and stop its owner (see the module docstring)."""
+        log.error("store_failed", store=type(self).__name__, error=str(exc), exc_info=exc)
+        detail = str(exc) if isinstance(exc, StorageError) else repr(exc)
+        failure = StorageFailedError(f"the store failed: {detail}")
+        failure.__cause__ = exc
+        self._fatal = failure
+        self._fail(failure)
+        if self._task_group is not None:
+            self._task_group.cancel_scope.cancel()
+
+    def _fail(self, failure: StorageError) -> None:
         """Refuse writes from now on, fail every uncommitted write, make watches raise."""
         if self._failure is None:
             self._failure = failure
         self._accepting = False
         committing, self._committing = self._committing, None
         accepting, self._batch = self._batch, Batch()
+        error = renewed(failure, f"the write was not committed: {failure}")
         for batch in (committing, accepting):
             if batch is not None:
-                batch.settle(failure)
+                batch.settle(error)
         self._history.fail(self._failure)
+
+
+async def _leave(
+    task_group: TaskGroup | None,
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    tb: TracebackType | None,
+) -> bool | None:
+    """Exit the store's task group without wrapping the owner's own error in a group."""
+    if task_group is None:
+        return None
+    if exc is not None and not isinstance(exc, anyio.get_cancelled_exc_class()):
+        await task_group.__aexit__(None, None, None)
+        return None
+    return await task_group.__aexit__(exc_type, exc, tb)

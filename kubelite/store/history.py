@@ -11,8 +11,9 @@ revision the store opened at, since nothing older is retained). A watch may star
 ≥ it. A watcher whose next unread event of its lane left the window while it had not yet seen every
 revision up to `compacted_revision` raises `RevisionCompactedError` (and is then finished).
 
-`close()` ends every watch (iteration stops, buffered events are not delivered); `fail(exc)` makes
-every watch raise `StorageError` from `exc` instead. Events handed out are shared and immutable.
+`close()` ends every watch (iteration stops, buffered events are not delivered); `fail(error)`
+makes every watch raise an error of `error`'s class (e.g. `StorageFailedError`) instead. Events
+handed out are shared and immutable.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from operator import attrgetter
 import anyio
 from anyio.lowlevel import checkpoint_if_cancelled
 
+from kubelite.store.batch import renewed
 from kubelite.store.interface import Event, RevisionCompactedError, StorageError
 
 _revision = attrgetter("revision")
@@ -83,7 +85,7 @@ class History:
         self._lanes: dict[str, Lane] = {}
         self._order: deque[Lane] = deque()
         self._closed = False
-        self._failure: BaseException | None = None
+        self._failure: StorageError | None = None
 
     @property
     def compacted_revision(self) -> int:
@@ -129,14 +131,14 @@ class History:
 
     def raise_failure(self) -> None:
         if self._failure is not None:
-            raise StorageError(f"the store failed: {self._failure!r}") from self._failure
+            raise renewed(self._failure)
 
     def close(self) -> None:
         self._closed = True
         for lane in self._lanes.values():
             lane.notify()
 
-    def fail(self, failure: BaseException) -> None:
+    def fail(self, failure: StorageError) -> None:
         self._failure = failure
         self.close()
 

@@ -13,8 +13,9 @@ Writes (`create`, `update`, `delete`) are coroutines with two phases:
    pending batch. A failed precondition raises here and nothing changes.
 2. **Commit**: the coroutine returns only after the batch holding the write is durable. All writes
    accepted while one batch commits go into the next batch, which commits in one transaction (group
-   commit). If a commit fails, every write in that batch and every write accepted after it raises
-   `StorageError`, and the latest state falls back to the committed state.
+   commit). If a commit fails, every write in that batch and every write accepted while it was
+   committing raises (`TransientStorageError` if the fault can heal, else `StorageFailedError`),
+   and the latest state falls back to the committed state. Nothing of a failed write is applied.
 
 Readers see two views. `get`/`list`/`watch` see committed state only: nothing a crash could take
 back. `latest` sees accepted writes too; the apiserver uses it for read-modify-write so that two
@@ -25,6 +26,15 @@ that resource (and namespace, unless None), in revision order, from a bounded in
 window shared by all watchers (size `history`). A watch whose `after` is older than the window
 raises `RevisionCompactedError` at once; a watcher that falls so far behind that its next event
 left the window raises it from iteration. `after` may be in the future: the watch then waits.
+
+Failures are classified. A *transient* fault (the database locked by another process past the busy
+timeout, a full disk, an I/O error the transaction survived) fails the writes of one batch with
+`TransientStorageError` (`StorageBusyError` for a lock): no revision, event or state of them
+remains, their revisions are never reused, and the next batch is tried afresh, so writes succeed
+again once the cause is gone. A *fatal* one (the file removed or replaced, corruption, an error the
+backend cannot classify) fails the store: every later call, reads included, raises
+`StorageFailedError`, watches raise it, and the store cancels its owner's `async with` body and
+raises it from `__aexit__`, so whoever runs the store stops loudly.
 
 Returned `Record`s and `Event`s are immutable; their `value` bytes are shared, never mutated.
 After `close()`, writes raise `StorageError` and open watches end.
@@ -78,7 +88,24 @@ class Event:
 
 
 class StorageError(Exception):
-    """The store could not make a write durable, or it is closed."""
+    """The store could not do what was asked: see the subclasses; a plain one means it is closed
+    (or not yet open)."""
+
+
+class TransientStorageError(StorageError):
+    """The write was not made durable because of a fault that can heal (a full disk, an I/O error
+    the transaction survived): nothing of it was applied, the store keeps serving, a retry may
+    succeed. Writes accepted while the failed batch was committing fail with it too, since their
+    preconditions were checked against its state."""
+
+
+class StorageBusyError(TransientStorageError):
+    """The database stayed locked by another connection for longer than the busy timeout."""
+
+
+class StorageFailedError(StorageError):
+    """The store failed for good (its file was removed or replaced, it is corrupt, or its
+    connection broke): every call raises this from then on, and the store's owner is stopped."""
 
 
 class KeyExistsError(StorageError):

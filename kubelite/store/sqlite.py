@@ -5,15 +5,26 @@ Schema: `objects(resource, namespace, name, value BLOB, revision)` keyed by the 
 creates both if needed, loads every row into memory and resumes the counter at
 max(meta.revision, newest row). Each batch is one transaction: one `executemany` for the upserts,
 one for the deletes (only if any), one statement for the revision, then COMMIT — three or four
-aiosqlite round trips whatever the batch size. A failed transaction is rolled back and fails the
-store. `synchronous` is passed to `PRAGMA synchronous`: "FULL" (default) syncs every commit to disk;
-"NORMAL" survives a process crash but may lose the newest commits on power loss.
-Reads never touch the database: this process is its only writer.
+aiosqlite round trips whatever the batch size. `synchronous` is passed to `PRAGMA synchronous`:
+"FULL" (default) syncs every commit to disk; "NORMAL" survives a process crash but may lose the
+newest commits on power loss. Reads never touch the database: this process is its only writer.
+
+Faults: a failed transaction is rolled back and its error classified (`kubelite.store.sqlerrors`):
+a lock held by another connection for longer than `busy_timeout` seconds, a full disk or a healable
+I/O error fail that batch only (`TransientStorageError`); anything else, a failed rollback, or the
+file at `path` no longer being the file that was opened (removed or replaced: SQLite would go on
+writing to the unlinked inode, so each commit is checked afterwards) fails the store
+(`StorageFailedError`). A file that cannot be opened or read raises `StorageFailedError` from
+`__aenter__`. `before_commit`, a test seam, is called with each batch inside its transaction just
+before COMMIT; what it raises is handled exactly as an error from SQLite (build one with
+`sqlerrors.sqlite_error`).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Callable
 
 import aiosqlite
 import anyio
@@ -21,7 +32,8 @@ import structlog
 
 from kubelite.store.batch import Batch
 from kubelite.store.core import BatchingStore
-from kubelite.store.interface import Record, StorageError
+from kubelite.store.interface import Record, StorageError, StorageFailedError
+from kubelite.store.sqlerrors import classify, describe
 
 log = structlog.get_logger("kubelite.store")
 
@@ -57,8 +69,16 @@ class SQLiteStorage(BatchingStore):
     """A store kept in the SQLite file at `path` (":memory:" for a throwaway database)."""
 
     def __init__(
-        self, path: str | os.PathLike[str], *, history: int = 50_000, synchronous: str = "FULL"
+        self,
+        path: str | os.PathLike[str],
+        *,
+        history: int = 50_000,
+        synchronous: str = "FULL",
+        busy_timeout: float = 5.0,
+        before_commit: Callable[[Batch], None] | None = None,
     ) -> None:
+        """`busy_timeout`: seconds a commit waits for a lock another connection holds before its
+        batch fails with `StorageBusyError`. `before_commit`: the fault-injection seam above."""
         mode = synchronous.upper()
         if mode not in SYNCHRONOUS_MODES:
             raise ValueError(
@@ -67,18 +87,31 @@ class SQLiteStorage(BatchingStore):
         super().__init__(history)
         self._path = path
         self._synchronous = mode
+        self._busy_timeout = busy_timeout
+        self._before_commit = before_commit
         self._db: aiosqlite.Connection | None = None
+        self._identity: tuple[str, int, int] | None = None
+        """(absolute path, st_dev, st_ino) of the opened file; None for an in-memory database."""
 
     async def _load(self) -> tuple[list[Record], int]:
-        db = await aiosqlite.connect(os.fspath(self._path))
+        try:
+            db = await aiosqlite.connect(os.fspath(self._path), timeout=self._busy_timeout)
+        except sqlite3.Error as error:
+            raise self._unusable(error) from error
         try:
             loaded = await self._prepare(db)
-        except BaseException:
+            self._identity = _identity(os.fspath(self._path))
+        except BaseException as error:
             with anyio.CancelScope(shield=True):
                 await db.close()
+            if isinstance(error, sqlite3.Error):
+                raise self._unusable(error) from error
             raise
         self._db = db
         return loaded
+
+    def _unusable(self, error: sqlite3.Error) -> StorageFailedError:
+        return StorageFailedError(f"cannot open the database {os.fspath(self._path)}: {describe(error)}")
 
     async def _prepare(self, db: aiosqlite.Connection) -> tuple[list[Record], int]:
         """Set the pragmas, create the schema if needed, read every row and the saved revision."""
@@ -106,16 +139,33 @@ class SQLiteStorage(BatchingStore):
             if deletes:
                 await db.executemany(_DELETE, deletes)
             await db.execute(_SET_REVISION, (batch.last_revision,))
+            if self._before_commit is not None:
+                self._before_commit(batch)
             await db.commit()
-        except BaseException:
+        except Exception as error:
             await self._rollback(db)
-            raise
+            raise classify(error) from error
+        self._check_file()
 
     async def _rollback(self, db: aiosqlite.Connection) -> None:
+        """Roll the failed transaction back; if even that fails, the connection is unusable."""
         try:
             await db.rollback()
-        except Exception:
+        except Exception as error:
             log.exception("store_rollback_failed", path=str(self._path))
+            raise StorageFailedError(f"the rollback failed: {describe(error)}") from error
+
+    def _check_file(self) -> None:
+        """Raise `StorageFailedError` unless `path` still names the file this store opened."""
+        if self._identity is None:
+            return
+        path = self._identity[0]
+        try:
+            now = _identity(path)
+        except OSError as error:
+            raise StorageFailedError(f"the database file {path} is gone: {error}") from error
+        if now != self._identity:
+            raise StorageFailedError(f"the database file {path} was replaced by another file")
 
     async def _release(self) -> None:
         db, self._db = self._db, None
@@ -126,3 +176,12 @@ class SQLiteStorage(BatchingStore):
         if self._db is None:
             raise StorageError("the database is not open")
         return self._db
+
+
+def _identity(path: str) -> tuple[str, int, int] | None:
+    """(absolute path, device, inode) of a database file; None for an in-memory database."""
+    if path in ("", ":memory:"):
+        return None
+    absolute = os.path.abspath(path)
+    stat = os.stat(absolute)
+    return absolute, stat.st_dev, stat.st_ino

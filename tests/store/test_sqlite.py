@@ -1,5 +1,5 @@
-"""The SQLite backend: group commit, restart from the file, and what happens when the file fails
-under it. A write acknowledged by the store survives a restart; its revision is never reused."""
+"""The SQLite backend: group commit and restart from the file. A write acknowledged by the store
+survives a restart; its revision is never reused. Faults under the file are in `test_faults.py`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from pathlib import Path
 
 import anyio
 import pytest
-from structlog.testing import capture_logs
 
-from kubelite.store.interface import Record, StorageError
+from kubelite.store.interface import Record
 from kubelite.store.sqlite import SQLiteStorage
 
 from .conftest import pod, value
@@ -86,39 +85,6 @@ async def test_stored_rows_are_the_current_objects_only(tmp_path: Path) -> None:
     db.close()
     assert rows == [("pods", "default", "a", b"a2@2", 2)]
     assert (saved, mode) == (4, "wal")
-
-
-async def test_a_failed_commit_fails_its_writers_and_every_later_write(tmp_path: Path) -> None:
-    """The table vanishes under the store: waiting writers get StorageError, nothing hangs, the
-    latest view falls back to the committed state, later writes and watches raise."""
-    path = tmp_path / "db"
-    async with SQLiteStorage(path) as store:
-        kept = await store.create(pod("kept"), value("kept"))
-        watch = store.watch("pods", None, kept.revision)
-        with sqlite3.connect(path) as other:
-            other.execute("DROP TABLE objects")
-        other.close()
-        failures: list[BaseException] = []
-
-        async def writer(number: int) -> None:
-            try:
-                await store.create(pod(f"w{number}"), value("x"))
-            except StorageError as error:
-                failures.append(error)
-
-        with anyio.fail_after(5), capture_logs() as logs:
-            async with anyio.create_task_group() as tg:
-                for number in range(20):
-                    tg.start_soon(writer, number)
-        assert len(failures) == 20
-        assert [entry["event"] for entry in logs] == ["store_commit_failed"]
-        assert store.latest(pod("w0")) is None and store.get(pod("kept")) == kept
-        with pytest.raises(StorageError, match="failed"):
-            await store.update(pod("kept"), value("again"))
-        with pytest.raises(StorageError, match="failed"), anyio.fail_after(5):
-            await watch.__anext__()
-        with pytest.raises(StorageError, match="failed"):
-            store.watch("pods", None, kept.revision)
 
 
 async def test_a_memory_database_works_for_throwaway_stores() -> None:
