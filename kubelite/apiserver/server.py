@@ -3,8 +3,9 @@
 Every verb takes the resource as a `ResourceInfo` (what the HTTP layer resolves from a URL) or as the
 kind's Struct class, plus an optional `RequestContext` (field validation, dry run, warnings).
 Objects go in as Structs or JSON-shaped mappings and come out as fresh Structs the caller owns. All
-failures are `kubelite.api.errors.APIError`s carrying Kubernetes' Status; a failed call changes
-nothing. Reads (`get`, `list`, `watch`) see committed state only.
+failures are `kubelite.api.errors.APIError`s carrying Kubernetes' Status (store failures included:
+504 Timeout for a busy database, else 500, see `storeerrors`); a failed call changes nothing.
+Reads (`get`, `list`, `watch`) see committed state only.
 
 Kind-specific write rules live in per-kind strategies (`kubelite.apiserver.strategies`); a plugin
 kind brings its own with `APIServer(storage, strategies={(group, kind): MyStrategy()})`, and any
@@ -31,6 +32,7 @@ from kubelite.apiserver import update as updating
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore
 from kubelite.apiserver.settings import APIServerSettings
+from kubelite.apiserver.storeerrors import GuardedStorage
 from kubelite.apiserver.strategies import Strategies, Strategy
 from kubelite.apiserver.subresources import binding, eviction, scale
 from kubelite.apiserver.watch import WatchStream
@@ -54,8 +56,9 @@ class APIServer:
     ) -> None:
         """`strategies` maps `(group, kind)` to the strategy of a kind the caller registered (or
         replaces a built-in one)."""
+        self._storage = storage
         self._core = ServerCore(
-            storage=storage,
+            storage=GuardedStorage(storage),
             registry=registry if registry is not None else builtin_registry(),
             clock=clock if clock is not None else SystemClock(),
             settings=settings if settings is not None else APIServerSettings(),
@@ -68,7 +71,7 @@ class APIServer:
 
     @property
     def storage(self) -> Storage:
-        return self._core.storage
+        return self._storage
 
     @property
     def clock(self) -> Clock:
