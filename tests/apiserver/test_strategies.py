@@ -18,6 +18,7 @@ from kubelite.api.errors import FieldError, Forbidden, Invalid, NotFound, invali
 from kubelite.api.meta import Object, ObjectMeta, Status
 from kubelite.api.registry import ResourceInfo, builtin_registry
 from kubelite.apiserver import APIServer, Strategy
+from kubelite.apiserver.strategies.base import ScaleView
 from kubelite.store.memory import MemoryStorage
 
 from .conftest import node
@@ -181,7 +182,7 @@ GADGETS = ResourceInfo(
     plural="gadgets",
     singular="gadget",
     type=Gadget,
-    subresources=("status",),
+    subresources=("status", "scale"),
 )
 
 
@@ -205,6 +206,14 @@ class GadgetStrategy(Strategy):
     def check_delete(self, name: str) -> None:
         if name == "keep":
             raise Forbidden(f'gadgets.example.com "{name}" is forbidden: kept')
+
+    def scale_of(self, obj: Object) -> ScaleView:
+        assert isinstance(obj, Gadget)
+        return ScaleView(obj.spec.size, 1 if obj.status.ready else 0, "kind=gadget")
+
+    def set_replicas(self, obj: Object, replicas: int) -> None:
+        assert isinstance(obj, Gadget)
+        obj.spec.size = replicas
 
 
 async def _plugin_server(strategy: Strategy | None) -> tuple[MemoryStorage, APIServer]:
@@ -259,3 +268,25 @@ async def test_plugin_kind_without_strategy_gets_the_generic_one() -> None:
         )
         assert isinstance(grown, Gadget)
         assert grown.spec.size == 4 and grown.status.ready and grown.metadata.generation == 2
+
+
+async def test_plugin_kind_serves_scale_through_its_strategy() -> None:
+    storage, server = await _plugin_server(GadgetStrategy())
+    async with storage:
+        await server.bootstrap()
+        await server.create(
+            GADGETS, Gadget(metadata=ObjectMeta(name="g"), spec=GadgetSpec(size=4)), "default"
+        )
+        scale = await server.patch_scale(GADGETS, "g", {"spec": {"replicas": 6}}, MERGE, "default")
+        assert (scale.spec.replicas, scale.status.selector) == (10, "kind=gadget"), "stored, canonicalized"
+        stored = await server.get(GADGETS, "g", "default")
+        assert isinstance(stored, Gadget) and stored.spec.size == 10
+
+
+async def test_scale_of_a_kind_whose_strategy_cannot_scale_is_404() -> None:
+    storage, server = await _plugin_server(None)
+    async with storage:
+        await server.bootstrap()
+        await server.create(GADGETS, Gadget(metadata=ObjectMeta(name="g")), "default")
+        with pytest.raises(NotFound, match=NOT_FOUND):
+            await server.get_scale(GADGETS, "g", "default")

@@ -9,6 +9,8 @@ hooks must not await, and the checks and the write stay atomic with respect to o
 - update: `default` → `prepare_for_update` (main resource) or `prepare_for_subresource_update`
   (`status`, or another entry of `subresources`; anything else is a 404) → `validate_update` →
   `canonicalize` → store, or remove when `should_delete_during_update`.
+- scale (`…/scale`): `scale_of` reads replicas and selector, `set_replicas` changes the spec
+  before the normal update path runs; kinds without a scale subresource answer 404.
 - delete: `check_delete` → `deletion_pending` → graceful deletion (`graceful_delete`,
   `graceful_period`) → finalizers → `blocks_removal` → `mark_deleting`; see `apiserver.deletion`.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -40,6 +43,16 @@ from kubelite.clock import parse_rfc3339, rfc3339
 if TYPE_CHECKING:
     from kubelite.api.registry import ResourceInfo
     from kubelite.apiserver.core import ServerCore
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleView:
+    """What an autoscaling/v1 Scale shows of its parent."""
+
+    spec_replicas: int
+    status_replicas: int
+    selector: str
+    """The label selector in string form (`app=web`)."""
 
 
 class Strategy:
@@ -123,6 +136,14 @@ class Strategy:
         if old.metadata.deletion_timestamp is None:
             return False
         return not old.metadata.deletion_grace_period_seconds
+
+    # scale
+
+    def scale_of(self, obj: Object) -> ScaleView:
+        raise subresource_not_found()
+
+    def set_replicas(self, obj: Object, replicas: int) -> None:
+        raise subresource_not_found()
 
     # delete
 

@@ -4,13 +4,17 @@ PodDisruptionBudget (Kubernetes' `pkg/registry/{apps,core,batch,policy}/*/strate
 All of them track generation (API-3), have a status subresource and discard a sent status on
 create (API-4). Status writes to the apps kinds also keep the stored `metadata.labels`. A DELETE
 without a policy orphans the dependents of core/v1 ReplicationControllers and batch/v1 Jobs and
-runs in the background for the others (GC-6).
+runs in the background for the others (GC-6). Deployments, ReplicaSets and ReplicationControllers
+serve `scale`: `spec.replicas` (unset reads as 0), `status.replicas` and the selector as a string.
 """
 
 from __future__ import annotations
 
+from kubelite.api.apps import Deployment, ReplicaSet
+from kubelite.api.core import ReplicationController
+from kubelite.api.labels import selector_string
 from kubelite.api.meta import Object
-from kubelite.apiserver.strategies.base import Strategy
+from kubelite.apiserver.strategies.base import ScaleView, Strategy
 
 
 class WorkloadStrategy(Strategy):
@@ -24,11 +28,37 @@ class WorkloadStrategy(Strategy):
 
 
 class AppsStrategy(WorkloadStrategy):
-    """Deployment and ReplicaSet: a status write cannot change labels."""
+    """Deployment and ReplicaSet: a status write cannot change labels; scale reads the
+    LabelSelector."""
 
     def prepare_for_status_update(self, old: Object, new: Object) -> None:
         super().prepare_for_status_update(old, new)
         new.metadata.labels = old.metadata.labels
+
+    def scale_of(self, obj: Object) -> ScaleView:
+        assert isinstance(obj, Deployment | ReplicaSet)
+        selector = selector_string(obj.spec.selector) if obj.spec.selector is not None else ""
+        return ScaleView(obj.spec.replicas or 0, obj.status.replicas, selector)
+
+    def set_replicas(self, obj: Object, replicas: int) -> None:
+        assert isinstance(obj, Deployment | ReplicaSet)
+        obj.spec.replicas = replicas
+
+
+class ReplicationControllerStrategy(WorkloadStrategy):
+    """Orphans by default; scale reads the map selector."""
+
+    def __init__(self) -> None:
+        super().__init__(default_propagation="Orphan")
+
+    def scale_of(self, obj: Object) -> ScaleView:
+        assert isinstance(obj, ReplicationController)
+        selector = ",".join(f"{k}={v}" for k, v in sorted(obj.spec.selector.items()))
+        return ScaleView(obj.spec.replicas or 0, obj.status.replicas, selector)
+
+    def set_replicas(self, obj: Object, replicas: int) -> None:
+        assert isinstance(obj, ReplicationController)
+        obj.spec.replicas = replicas
 
 
 def workload_strategies() -> dict[tuple[str, str], Strategy]:
@@ -36,7 +66,7 @@ def workload_strategies() -> dict[tuple[str, str], Strategy]:
     return {
         ("apps", "Deployment"): apps,
         ("apps", "ReplicaSet"): apps,
-        ("", "ReplicationController"): WorkloadStrategy(default_propagation="Orphan"),
+        ("", "ReplicationController"): ReplicationControllerStrategy(),
         ("batch", "Job"): WorkloadStrategy(default_propagation="Orphan"),
         ("policy", "PodDisruptionBudget"): WorkloadStrategy(),
     }
