@@ -3,7 +3,8 @@
 Contract: `KubeletConfig` is plain data, validated by `validate()` (the CLI and the fake node pool
 call it; a bad value raises `ValueError` naming the field). Durations are seconds. `capacity` uses
 Kubernetes quantities (fake nodes: configurable; a node on a real runtime uses `host_capacity()`,
-the machine's CPUs and memory); `allocatable` defaults to `capacity`. The defaults are upstream's:
+the machine's CPUs and memory); `allocatable` defaults to `capacity`. `node_ip` is the node's
+InternalIP (fake nodes get distinct ones from `fake_node_ip`). The defaults are upstream's:
 a Lease of 40 s renewed every 10 s (NODE-2), status computed every 10 s and written at least every
 5 min (NODE-3), crash-loop back-off 10 s doubling to 300 s (KUB-6), image pull back-off the same
 (KUB-3), and at least 2 s between SIGTERM and SIGKILL (KUB-12).
@@ -11,6 +12,7 @@ a Lease of 40 s renewed every 10 s (NODE-2), status computed every 10 s and writ
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 
@@ -19,6 +21,17 @@ from kubelite.api.quantity import parse_quantity
 KUBELET_VERSION = "v1.32.0-kubelite"
 
 DEFAULT_CAPACITY = {"cpu": "4", "memory": "16Gi", "pods": "110", "ephemeral-storage": "100Gi"}
+
+FAKE_NODE_NETWORK = ipaddress.IPv4Network("172.18.0.0/16")
+"""Where fake nodes' InternalIPs come from (the node network kind gives its Docker nodes)."""
+
+
+def fake_node_ip(index: int) -> str:
+    """The InternalIP of fake node number `index` (1, 2, ...): 172.18.0.2, 172.18.0.3, ...
+    Deterministic and distinct for up to 65,533 nodes; ValueError beyond."""
+    if not 1 <= index <= FAKE_NODE_NETWORK.num_addresses - 3:
+        raise ValueError(f"fake node index must be 1..{FAKE_NODE_NETWORK.num_addresses - 3}, got {index}")
+    return str(FAKE_NODE_NETWORK.network_address + 1 + index)
 
 
 def host_capacity() -> dict[str, str]:

@@ -4,8 +4,9 @@ Contract: `FakeNodePool(client, dispatcher, clock=...)` builds kubelets whose ru
 `kubelite.cri.fake.FakeRuntime`s sharing one `PodNetwork` (pod IPs unique across the pool) and one
 `FakeImageService` (`present` images are there; others pull after `pull_latency`), one
 `EventRecorder` and a `FakeNetworkProber` (HTTP and TCP probes answer from its table and succeed
-by default). `await pool.start(group, count)` registers nodes `<prefix>-1` … and returns once each
-kubelet runs; `pool.kubelets` and `pool.runtimes` are keyed by node name.
+by default). `await pool.start(group, count)` registers nodes `<prefix>-1` … (node N has the
+InternalIP `fake_node_ip(N)`: 172.18.0.N+1) and returns once each kubelet runs; `pool.kubelets`
+and `pool.runtimes` are keyed by node name.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import anyio.abc
 from kubelite.client import Client, EventRecorder
 from kubelite.clock import Clock, SystemClock
 from kubelite.cri.fake import FakeImageService, FakeRuntime, PodNetwork
-from kubelite.kubelet.config import KubeletConfig
+from kubelite.kubelet.config import DEFAULT_CAPACITY, KubeletConfig, fake_node_ip
 from kubelite.kubelet.dispatch import PodDispatcher
 from kubelite.kubelet.kubelet import Kubelet
 from kubelite.kubelet.prober import FakeNetworkProber
@@ -59,11 +60,11 @@ class FakeNodePool:
             self._recording = True
         started = []
         for _ in range(count):
-            name = f"{self.prefix}-{len(self.kubelets) + 1}"
+            index = len(self.kubelets) + 1
+            name = f"{self.prefix}-{index}"
             runtime = FakeRuntime(self.clock, images=self.images, network=self.network, name="fake")
-            config = KubeletConfig(node_name=name)
-            if self.capacity is not None:
-                config = KubeletConfig(node_name=name, capacity=dict(self.capacity))
+            capacity = dict(self.capacity) if self.capacity is not None else dict(DEFAULT_CAPACITY)
+            config = KubeletConfig(node_name=name, node_ip=fake_node_ip(index), capacity=capacity)
             kubelet = Kubelet(
                 self.client,
                 runtime,

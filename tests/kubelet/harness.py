@@ -1,5 +1,5 @@
 """A one-process cluster for kubelet tests: memory store, apiserver, informers, fake runtime and
-one or more kubelets, all on one FakeClock. `until(cond)` runs tasks and jumps the clock to the
+one or more kubelets (node N has InternalIP `fake_node_ip(N)`, 172.18.0.N+1), all on one FakeClock. `until(cond)` runs tasks and jumps the clock to the
 next sleeper whenever everything is idle, so minutes of kubelet time take milliseconds."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from kubelite.clock import FakeClock
 from kubelite.cri.fake import FakeImageService, FakeRuntime, PodNetwork
 from kubelite.informers import EventHandlers, SharedInformerFactory
 from kubelite.kubelet import Kubelet, KubeletConfig, PodDispatcher
+from kubelite.kubelet.config import fake_node_ip
 from kubelite.kubelet.prober import FakeNetworkProber
 from kubelite.store.memory import MemoryStorage
 
@@ -69,7 +70,7 @@ class Cluster:
             self.client,
             runtime,
             self.images,
-            KubeletConfig(node_name=name, **config),  # type: ignore[arg-type]
+            KubeletConfig(**{"node_name": name, "node_ip": fake_node_ip(len(self.scopes) + 1), **config}),  # type: ignore[arg-type]
             self.dispatcher,
             clock=self.clock,
             network=self.probes,

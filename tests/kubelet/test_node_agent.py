@@ -161,7 +161,7 @@ async def test_kub14_host_network_pod_ip_is_the_node_ip_and_ips_are_unique() -> 
             )
         )
         ips = [c.pod(n).status.pod_ip for n in ("host", "a", "b")]  # type: ignore[union-attr]
-        assert ips[0] == "127.0.0.1"
+        assert ips[0] == "172.18.0.2"  # node-1's InternalIP
         assert len(set(ips)) == 3
 
 

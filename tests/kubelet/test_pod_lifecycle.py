@@ -58,7 +58,7 @@ async def test_kub7_kub11_kub14_pod_is_pending_first_then_running_with_all_condi
         status = pod.status.container_statuses[0]
         assert status.state.running is not None and status.ready and status.started
         assert status.container_id.startswith("fake://") and status.restart_count == 0
-        assert pod.status.pod_ip.startswith("10.244.") and pod.status.host_ip == "127.0.0.1"
+        assert pod.status.pod_ip.startswith("10.244.") and pod.status.host_ip == "172.18.0.2"
         assert pod.status.start_time is not None and pod.status.qos_class == "BestEffort"
 
 

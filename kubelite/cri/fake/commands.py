@@ -2,13 +2,14 @@
 
 Contract: `evaluate(step, status, files, serving)` says what one simple command does, without any
 clock: finish at once with a status and output (`true`, `:`, `false`, `echo [-n]`, `touch`, `rm`,
-`cat`, `test -e|-f` / `[ ... ]`), sleep for some seconds (`sleep N[smhd]`, summed), run forever
-(`sleep infinity`, an empty argv, or any other command), leave the shell (`exit [N]`), or change
-the SIGTERM disposition (`trap ACTION TERM`: '' ignores, '-' restores the default, anything else
-runs ACTION). `files` is the container's little filesystem (path → content), changed in place by
-`touch`, `rm` and redirected output. With `serving=False` (exec) unknown commands and a bare `cat`
-succeed at once instead of running forever. Output texts carry their newlines, as a real process
-writes them.
+`cat`, `test` / `[ ... ]` with `-e -f -s -d -n -z` and `= != -eq -ne -lt -le -gt -ge`; `set`,
+`export`, `cd`, `mkdir` and a few more succeed silently), sleep for some seconds (`sleep N[smhd]`,
+summed), run forever (`sleep infinity`, an empty argv, or any other command), leave the shell
+(`exit [N]`), or change the SIGTERM disposition (`trap ACTION TERM`: '' ignores, '-' restores the
+default, anything else runs ACTION). `$?` in an argument is the last status. `files` is the
+container's little filesystem (path → content), changed in place by `touch`, `rm` and redirected
+output. With `serving=False` (exec) unknown commands and a bare `cat` succeed at once instead of
+running forever. Output texts carry their newlines, as a real process writes them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ import math
 
 import msgspec
 
-from kubelite.cri.fake.script import Program, Step, command_name, parse_script
+from kubelite.cri.fake.script import (
+    Program,
+    Step,
+    UnsupportedScript,
+    command_name,
+    expand_status,
+    parse_script,
+)
 
 
 class Kind(enum.IntEnum):
@@ -43,14 +51,21 @@ class Outcome(msgspec.Struct, frozen=True, gc=False):
 FOREVER = Outcome(kind=Kind.FOREVER)
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _TERM_NAMES = frozenset({"TERM", "SIGTERM", "15"})
+_QUIET = frozenset(
+    {"set", "export", "unset", "cd", "mkdir", "umask", "ulimit", "chmod", "chown", "wait", "sync"}
+)
+"""Commands that succeed at once without output (the fake has no directories or modes)."""
 
 
 def evaluate(step: Step, status: int, files: dict[str, str], serving: bool) -> Outcome:
     """What `step` does, given the shell's last `status` and the container's `files`."""
-    name = command_name(step.argv)
+    argv = expand_status(step.argv, status)
+    name = command_name(argv)
     handler = _HANDLERS.get(name)
     if handler is not None:
-        return handler(step.argv[1:], status, files, serving)
+        return handler(argv[1:], status, files, serving)
+    if name in _QUIET:
+        return _done(0)
     return FOREVER if serving else Outcome(kind=Kind.DONE)
 
 
@@ -137,17 +152,54 @@ def _test(args: tuple[str, ...], status: int, files: dict[str, str], serving: bo
         args = args[:-1]
     negate = bool(args) and args[0] == "!"
     args = args[1:] if negate else args
-    if len(args) == 2 and args[0] in ("-e", "-f", "-s"):
-        exists = args[1] in files and (args[0] != "-s" or files[args[1]] != "")
-        return _done(int(exists == negate))
-    return _done(0)
+    try:
+        holds = _holds(args, files)
+    except ValueError as err:
+        return _done(2, stderr=f"sh: {err}\n")
+    return _done(int(holds == negate))
+
+
+_COMPARE = {
+    "=": lambda a, b: a == b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+_NUMERIC = {
+    "-eq": lambda a, b: a == b,
+    "-ne": lambda a, b: a != b,
+    "-lt": lambda a, b: a < b,
+    "-le": lambda a, b: a <= b,
+    "-gt": lambda a, b: a > b,
+    "-ge": lambda a, b: a >= b,
+}
+
+
+def _holds(args: tuple[str, ...], files: dict[str, str]) -> bool:
+    """`test` with one expression: a string, `-n`/`-z`, `-e`/`-f`/`-s`/`-d`, or a comparison."""
+    if len(args) <= 1:
+        return bool(args and args[0])
+    if len(args) == 2 and args[0] in ("-e", "-f", "-s", "-d"):
+        return args[1] in files and (args[0] != "-s" or files[args[1]] != "")
+    if len(args) == 2 and args[0] in ("-n", "-z"):
+        return (args[1] != "") == (args[0] == "-n")
+    if len(args) == 3 and args[1] in _COMPARE:
+        return bool(_COMPARE[args[1]](args[0], args[2]))
+    if len(args) == 3 and args[1] in _NUMERIC:
+        try:
+            return bool(_NUMERIC[args[1]](int(args[0]), int(args[2])))
+        except ValueError:
+            raise ValueError(f"test: bad number: {args[0]!r} or {args[2]!r}") from None
+    raise ValueError(f"test: expression not supported by the fake runtime: {' '.join(args)}")
 
 
 def _trap(args: tuple[str, ...], status: int, files: dict[str, str], serving: bool) -> Outcome:
     if len(args) < 2 or not _TERM_NAMES.intersection(args[1:]):
         return _done(0)
     action = args[0]
-    trap: Program | None = None if action == "-" else () if action == "" else parse_script(action)
+    try:
+        trap: Program | None = None if action == "-" else () if action == "" else parse_script(action)
+    except UnsupportedScript as err:
+        return _done(2, stderr=f"sh: trap: not supported by the fake runtime: {err}\n")
     return Outcome(kind=Kind.TRAP, trap=trap)
 
 

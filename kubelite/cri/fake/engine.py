@@ -14,13 +14,14 @@ import secrets
 
 from kubelite.clock import Clock
 from kubelite.cri.container import ContainerEvent, ContainerEventType, ContainerState, LogLine
+from kubelite.cri.errors import InvalidConfig
 from kubelite.cri.fake import shell
 from kubelite.cri.fake.commands import Kind
 from kubelite.cri.fake.events import EventHub
 from kubelite.cri.fake.images import FakeImageService
 from kubelite.cri.fake.network import PodNetwork
 from kubelite.cri.fake.records import NO_TIMER, ContainerRecord, SandboxRecord
-from kubelite.cri.fake.script import parse_command
+from kubelite.cri.fake.script import Program, UnsupportedScript, parse_command
 from kubelite.cri.fake.ticker import Ticker
 
 WAKE = 0  # a sleep step is over
@@ -34,6 +35,15 @@ def reason_for(exit_code: int) -> str:
 def new_id() -> str:
     """A fresh 64-hex-digit id, unique across runtimes (they may share one PodNetwork)."""
     return secrets.token_hex(32)
+
+
+def command_program(argv: tuple[str, ...], env: tuple[tuple[str, str], ...]) -> Program:
+    """The program `argv` runs; `InvalidConfig` for shell syntax the fake does not interpret."""
+    try:
+        return parse_command(argv, env)
+    except UnsupportedScript as err:
+        message = f"the fake runtime cannot interpret this command: {err} is not supported"
+        raise InvalidConfig(message) from None
 
 
 def scratch_files(record: ContainerRecord) -> dict[str, str]:
@@ -61,11 +71,13 @@ class Engine:
         self.ignoring_sigterm: set[str] = set()
 
     def start(self, record: ContainerRecord) -> None:
-        """CREATED → RUNNING, then run the process until it first blocks."""
+        """CREATED → RUNNING, then run the process until it first blocks. A command the fake
+        cannot interpret raises `InvalidConfig` (nothing changes): it never starts."""
         config = record.config
         env = tuple((pair.key, pair.value) for pair in config.envs)
         on_term = () if config.metadata.name in self.ignoring_sigterm else None
-        record.shell = shell.Shell(program=parse_command(config.command + config.args, env), on_term=on_term)
+        program = command_program(config.command + config.args, env)
+        record.shell = shell.Shell(program=program, on_term=on_term)
         record.state = ContainerState.RUNNING
         record.started_at = self.clock.now()
         self.emit(ContainerEventType.STARTED, record, record.started_at)

@@ -3,8 +3,11 @@
 Contract (beyond `kubelite.cri.service`):
 - A container runs its command + args as a tiny shell (`kubelite.cri.fake.script`, `commands`):
   `sleep N` takes N seconds on the clock and exits 0, `true`/`false`/`exit N` exit at once, `echo`
-  logs a line, `sh -c 'echo a; sleep 5; exit 3'` runs its steps over time. An empty command (the
-  image's default) or any other command runs until stopped.
+  logs a line, `sh -c 'echo a; sleep 5; exit 3'` runs its steps over time (with redirections,
+  `$?`, `if` and `while`). An empty command (the image's default) or any other command runs until
+  stopped. A script using shell syntax the fake does not interpret (`for`, `case`, functions,
+  command substitution, ...) makes `start_container` (and `exec_sync`) raise `InvalidConfig`
+  naming it, and the container stays CREATED: it never runs something else instead.
 - Timers need no background task: every method first fires the timers that are due on the clock
   (see `kubelite.cri.fake.ticker`), and event streams, followed logs and stops waiting out a grace
   period sleep on the clock until the next deadline. `run()` is an optional eager loop that fires
@@ -44,13 +47,19 @@ from kubelite.cri.container import (
 )
 from kubelite.cri.errors import ContainerNotFound, CRIError, ImageNotFound, InvalidConfig, SandboxNotFound
 from kubelite.cri.fake import logs, records, shell
-from kubelite.cri.fake.engine import Engine, keep_files, new_id, reason_for, scratch_files
+from kubelite.cri.fake.engine import (
+    Engine,
+    command_program,
+    keep_files,
+    new_id,
+    reason_for,
+    scratch_files,
+)
 from kubelite.cri.fake.events import EventStream
 from kubelite.cri.fake.faults import FaultPlan
 from kubelite.cri.fake.images import FakeImageService
 from kubelite.cri.fake.network import PodNetwork
 from kubelite.cri.fake.records import ContainerRecord, SandboxRecord
-from kubelite.cri.fake.script import parse_command
 from kubelite.cri.sandbox import (
     PodSandboxConfig,
     PodSandboxFilter,
@@ -250,7 +259,7 @@ class FakeRuntime:
                 return scripted
         env = tuple((pair.key, pair.value) for pair in record.config.envs)
         files = scratch_files(record)
-        outcome = shell.run_exec(parse_command(tuple(cmd), env), files)
+        outcome = shell.run_exec(command_program(tuple(cmd), env), files)
         keep_files(record, files)
         if 0 < timeout_seconds < outcome.seconds:
             await self._engine.clock.sleep(timeout_seconds)

@@ -7,6 +7,8 @@ FOREVER (it blocks until signalled), or EXIT (with the status). Nothing here rea
 runtime decides when a sleep is over. `write(stream, text)` receives output that is not redirected
 to a file. `terminate(shell, files, write)` delivers SIGTERM and returns the exit code when the
 process dies of it, or None when it survives (ignored, or a trap that does not exit).
+Jump steps (`if`, loops) move the program counter; a process that runs `STEP_BUDGET` steps without
+sleeping (a busy loop) blocks as FOREVER instead of hanging the event loop.
 `run_exec` runs a whole exec command and reports its output and how long it sleeps in total.
 """
 
@@ -16,11 +18,12 @@ from collections.abc import Callable
 
 import msgspec
 
-from kubelite.cri.fake.commands import Kind, Outcome, evaluate
+from kubelite.cri.fake.commands import FOREVER, Kind, Outcome, evaluate
 from kubelite.cri.fake.script import Program, Step
 
 SIGTERM_EXIT = 143
 SIGKILL_EXIT = 137
+STEP_BUDGET = 10_000
 
 Write = Callable[[str, str], None]
 
@@ -36,12 +39,17 @@ class Shell(msgspec.Struct, gc=False):
 
 
 def run(shell: Shell, files: dict[str, str], write: Write, *, serving: bool = True) -> Outcome:
-    """Run until the process sleeps, blocks for good or exits."""
+    """Run until the process sleeps, blocks for good or exits. A loop that runs `STEP_BUDGET`
+    steps without sleeping spins forever as far as anyone can tell: it blocks (FOREVER)."""
     program = shell.program
+    budget = STEP_BUDGET
     while shell.pc < len(program):
+        budget -= 1
+        if budget < 0:
+            return FOREVER
         step = program[shell.pc]
         shell.pc += 1
-        if (step.link == "&&" and shell.status != 0) or (step.link == "||" and shell.status == 0):
+        if not _runs(step, shell):
             continue
         outcome = evaluate(step, shell.status, files, serving)
         _output(step, outcome, files, write)
@@ -58,6 +66,17 @@ def run(shell: Shell, files: dict[str, str], write: Write, *, serving: bool = Tr
     return Outcome(kind=Kind.EXIT, status=shell.status)
 
 
+def _runs(step: Step, shell: Shell) -> bool:
+    """Whether `step` runs a command: a jump step moves the counter instead, and an AND-OR link
+    skips a step the previous status rules out."""
+    failed = shell.status != 0
+    if step.jump >= 0:
+        if not step.when or (step.when == "fail") == failed:
+            shell.pc = step.jump
+        return False
+    return not ((step.link == "&&" and failed) or (step.link == "||" and not failed))
+
+
 def terminate(shell: Shell, files: dict[str, str], write: Write) -> int | None:
     """Deliver SIGTERM; the exit code if the process ends now, else None."""
     if shell.on_term is None:
@@ -70,16 +89,21 @@ def terminate(shell: Shell, files: dict[str, str], write: Write) -> int | None:
 
 
 def _output(step: Step, outcome: Outcome, files: dict[str, str], write: Write) -> None:
-    if outcome.stdout:
-        if not step.redirect:
-            write("stdout", outcome.stdout)
-        elif step.redirect != "/dev/null":
-            before = files.get(step.redirect, "") if step.append else ""
-            files[step.redirect] = before + outcome.stdout
-    elif step.redirect and step.redirect != "/dev/null" and not step.append:
-        files[step.redirect] = ""  # `> FILE` truncates even without output
-    if outcome.stderr:
-        write("stderr", outcome.stderr)
+    """Truncate the `> FILE` targets (even without output), then route stdout and stderr."""
+    for target, append in ((step.redirect, step.append), (step.stderr, step.stderr_append)):
+        if target and target[0] != "&" and target != "/dev/null" and not append:
+            files[target] = ""
+    _route(step.redirect, "stdout", outcome.stdout, files, write)
+    _route(step.stderr, "stderr", outcome.stderr, files, write)
+
+
+def _route(target: str, stream: str, text: str, files: dict[str, str], write: Write) -> None:
+    if not text or target == "/dev/null":
+        return
+    if not target or target[0] == "&":
+        write({"&1": "stdout", "&2": "stderr"}.get(target, stream), text)
+    else:
+        files[target] = files.get(target, "") + text
 
 
 class ExecOutcome(msgspec.Struct, frozen=True, gc=False):
