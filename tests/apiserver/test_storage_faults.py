@@ -24,6 +24,7 @@ from kubelite.api.core import ConfigMap
 from kubelite.api.errors import APIError, InternalError
 from kubelite.api.meta import ObjectMeta, Status, StatusCause, StatusDetails
 from kubelite.apiserver import APIServer
+from kubelite.cli.cluster import local_cluster
 from kubelite.clock import FakeClock
 from kubelite.store.batch import Batch
 from kubelite.store.interface import StorageFailedError
@@ -198,3 +199,19 @@ async def test_a_fatal_fault_makes_every_request_a_500_and_stops_the_server(tmp_
         await anext(aiter(stream))
     assert caught.value.status == internal(what)
     assert await after_restart(path) == before
+
+
+async def test_a_fatal_fault_under_a_whole_local_cluster_stops_it_loudly(tmp_path: Path) -> None:
+    """The store is owned as `python -m kubelite` owns it, under the scheduler, controllers and a
+    node: a fatal fault cancels all of them and the `async with` raises `StorageFailedError`."""
+    faults = Faults()
+    with anyio.fail_after(10), pytest.raises(StorageFailedError, match="SQLITE_CORRUPT"):
+        async with (
+            SQLiteStorage(tmp_path / "db", before_commit=faults) as storage,
+            local_cluster(storage, nodes=1, clock=FakeClock()) as cluster,
+        ):
+            await cluster.client.create(config("kept"))
+            faults.queue.append(sqlite_error(sqlite3.SQLITE_CORRUPT, "database disk image is malformed"))
+            await cluster.client.create(config("lost"))  # a 500, or cancelled as the store stops
+            await anyio.sleep_forever()
+    assert set(await after_restart(tmp_path / "db")) == {"kept"}
