@@ -2,8 +2,8 @@
 crash-loop back-off (KUB-6: the first restart is immediate, then 10 s doubling to 300 s, shown as
 `CrashLoopBackOff` with upstream's message); image pulls by policy (KUB-3); CPU and memory
 requests and limits as cgroup settings (`kubelite.kubelet.resources`); environment and volumes (a
-missing ConfigMap or Secret is `CreateContainerConfigError`); postStart exec hooks (a failure
-kills the container).
+missing ConfigMap or Secret is `CreateContainerConfigError`); postStart hooks, exec, httpGet or
+sleep (`kubelite.kubelet.hooks`; a failure kills the container).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from kubelite.api.core import Container, Pod
 from kubelite.cri import (
     ContainerConfig,
     ContainerMetadata,
-    CRIError,
     KeyValue,
 )
 from kubelite.cri import ContainerStatus as CRIStatus
 from kubelite.kubelet.context import fetcher
 from kubelite.kubelet.env import ConfigError, resolve_env
+from kubelite.kubelet.hooks import run_hook
 from kubelite.kubelet.podstate import CONTAINER_NAME_LABEL
 from kubelite.kubelet.resources import container_resources
 from kubelite.kubelet.sandboxes import SandboxMixin
@@ -110,18 +110,15 @@ class ContainersMixin(SandboxMixin):
         return True
 
     async def _post_start(self, container: Container, container_id: str) -> None:
-        """Run a postStart exec hook; a failing one kills the container (restart policy applies)."""
+        """Run the postStart hook; a failing one kills the container (restart policy applies)."""
         hook = container.lifecycle.post_start if container.lifecycle is not None else None
-        if hook is None or hook.exec is None:
+        if hook is None:
             return
-        try:
-            result = await self.ctx.runtime.exec_sync(container_id, list(hook.exec.command), self._grace())
-            failed = result.exit_code != 0
-        except CRIError:
-            failed = True
-        if failed:
-            message = f"PostStartHook failed for container {container.name}"
-            self.ctx.record(self.pod, "Warning", "FailedPostStartHook", message)
+        failure = await run_hook(
+            self.ctx, self.pod, container, container_id, self.sandbox_ip, hook, self._grace()
+        )
+        if failure:
+            self.ctx.record(self.pod, "Warning", "FailedPostStartHook", failure)
             await self.ctx.runtime.stop_container(container_id, self._grace())
 
     def _with_ips(self) -> Pod:

@@ -6,7 +6,8 @@ success and failure counts, and when it is next due (no probe before `startedAt 
 initialDelaySeconds`, then every `periodSeconds`). `record(ok)` applies `successThreshold` /
 `failureThreshold` and reports whether the result flipped. The pod worker runs due probes through
 `run_probe`: exec probes through the CRI `exec_sync` (exit 0 is success), HTTP GET (status
-200–399) and TCP (a connection) through a `NetworkProber`. A timeout is a failure. `SocketProber`
+200–399) and TCP (a connection) through a `NetworkProber`, which also sends lifecycle hooks' HTTP
+GETs (`request`). A timeout is a failure. `SocketProber`
 talks to real sockets (the Docker backend); `FakeNetworkProber` answers from a table (fake nodes
 have no reachable pod network): unlisted targets succeed while the container runs.
 """
@@ -20,9 +21,10 @@ import anyio
 
 from kubelite.api.core import Container, Probe
 from kubelite.cri import CRIError, RuntimeService
+from kubelite.kubelet.httpget import PROBE_AGENT, HTTPGetError, HTTPGetRequest, fetch
 
 LIVENESS, READINESS, STARTUP = "liveness", "readiness", "startup"
-_AGENT = "User-Agent: kube-probe/1.32"
+_AGENT = (("User-Agent", PROBE_AGENT),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,26 +126,26 @@ class ContainerProbes:
 class NetworkProber(Protocol):
     async def http_get(self, host: str, port: int, path: str, within: float) -> bool: ...
 
+    async def request(self, request: HTTPGetRequest, within: float) -> int:
+        """The status code of one HTTP GET; `HTTPGetError` when no answer comes (lifecycle hooks)."""
+        ...
+
     async def tcp(self, host: str, port: int, within: float) -> bool: ...
 
 
 class SocketProber:
-    """HTTP GET and TCP connect over real sockets."""
+    """HTTP GET and TCP connect over real sockets (HTTP through `kubelite.kubelet.httpget`)."""
 
     async def http_get(self, host: str, port: int, path: str, within: float) -> bool:
-        with anyio.move_on_after(within):
-            try:
-                async with await anyio.connect_tcp(host, port) as stream:
-                    request = (
-                        f"GET {path or '/'} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: kube-probe/1.32\r\n\r\n"
-                    )
-                    await stream.send(request.encode())
-                    head = await stream.receive(64)
-            except (OSError, anyio.EndOfStream, anyio.BrokenResourceError):
-                return False
-            parts = head.split(b" ", 2)
-            return len(parts) >= 2 and parts[1].isdigit() and 200 <= int(parts[1]) < 400
-        return False
+        path = path if path.startswith("/") else f"/{path}"
+        try:
+            status = await self.request(HTTPGetRequest("http", host, port, path, _AGENT), within)
+        except HTTPGetError:
+            return False
+        return 200 <= status < 400
+
+    async def request(self, request: HTTPGetRequest, within: float) -> int:
+        return await fetch(request, within)
 
     async def tcp(self, host: str, port: int, within: float) -> bool:
         with anyio.move_on_after(within):
@@ -167,6 +169,12 @@ class FakeNetworkProber:
 
     async def tcp(self, host: str, port: int, within: float) -> bool:
         return self.answers.get((host, port), True)
+
+    async def request(self, request: HTTPGetRequest, within: float) -> int:
+        """200, or no answer (`HTTPGetError`) for a target scripted False."""
+        if not self.answers.get((request.host, request.port), True):
+            raise HTTPGetError(f'Get "{request.url}": scripted to fail')
+        return 200
 
 
 def resolve_port(port: int | str, container: Container) -> int:

@@ -1,6 +1,8 @@
-"""Graceful termination (KUB-12): preStop hooks, SIGTERM, SIGKILL when the grace period runs out
-(at least 2 s after SIGTERM), a shortened deadline honoured at once, the terminal phase reported
-(Succeeded iff every container exited 0), then DELETE with grace 0 and a UID precondition.
+"""Graceful termination (KUB-12): preStop hooks (exec, httpGet or sleep, `kubelite.kubelet.hooks`;
+a failing one is a `FailedPreStopHook` event and the stop goes on), SIGTERM, SIGKILL when the grace
+period runs out (at least 2 s after SIGTERM), a shortened deadline honoured at once, the terminal
+phase reported (Succeeded iff every container exited 0), then DELETE with grace 0 and a UID
+precondition.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from kubelite.api.meta import DeleteOptions, Preconditions
 from kubelite.client.errors import Conflict, NotFound
 from kubelite.cri import ContainerState, CRIError
 from kubelite.cri import ContainerStatus as CRIStatus
+from kubelite.kubelet.hooks import run_hook
 from kubelite.kubelet.phase import terminated_phase
 from kubelite.kubelet.sandboxes import SandboxMixin
 from kubelite.kubelet.statusreport import StatusMixin
@@ -59,20 +62,19 @@ class TerminationMixin(StatusMixin, SandboxMixin):
         ctx.record(self.pod, "Normal", "Killing", f"Stopping container {name}")
         started = ctx.clock.now()
         hook = container.lifecycle.pre_stop if container is not None and container.lifecycle else None
-        if hook is not None and grace > 0:
-            await self._run_hook(hook, status, grace)
+        if container is not None and hook is not None and grace > 0:
+            await self._pre_stop(container, hook, status, grace)
         left = max(grace - (ctx.clock.now() - started), ctx.config.minimum_grace_period if grace > 0 else 0)
         with contextlib.suppress(CRIError):
             await ctx.runtime.stop_container(status.id, left)
 
-    async def _run_hook(self, hook: LifecycleHandler, status: CRIStatus, grace: float) -> None:
-        try:
-            if hook.exec is not None:
-                await self.ctx.runtime.exec_sync(status.id, list(hook.exec.command), grace)
-            elif hook.sleep is not None:
-                await self.ctx.clock.sleep(min(hook.sleep.seconds, grace))
-        except CRIError:
-            pass
+    async def _pre_stop(
+        self, container: Container, hook: LifecycleHandler, status: CRIStatus, grace: float
+    ) -> None:
+        """Run the preStop hook within the grace period; a failure is an event, and the stop goes on."""
+        failure = await run_hook(self.ctx, self.pod, container, status.id, self.sandbox_ip, hook, grace)
+        if failure:
+            self.ctx.record(self.pod, "Warning", "FailedPreStopHook", failure)
 
     async def _final_delete(self) -> None:
         meta = self.pod.metadata

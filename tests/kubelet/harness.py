@@ -20,7 +20,7 @@ from kubelite.cri.fake import FakeImageService, FakeRuntime, PodNetwork
 from kubelite.informers import EventHandlers, SharedInformerFactory
 from kubelite.kubelet import Kubelet, KubeletConfig, PodDispatcher
 from kubelite.kubelet.config import fake_node_ip
-from kubelite.kubelet.prober import FakeNetworkProber
+from kubelite.kubelet.prober import FakeNetworkProber, NetworkProber
 from kubelite.store.memory import MemoryStorage
 
 IMAGE = "busybox:1.36"
@@ -59,6 +59,8 @@ class Cluster:
     kubelets: dict[str, Kubelet] = field(default_factory=dict)
     scopes: dict[str, anyio.CancelScope] = field(default_factory=dict)
     probes: FakeNetworkProber = field(default_factory=FakeNetworkProber)
+    prober: NetworkProber | None = None
+    """When set, the kubelets' network prober instead of `probes` (e.g. a `SocketProber`)."""
 
     @property
     def runtime(self) -> FakeRuntime:
@@ -73,7 +75,7 @@ class Cluster:
             KubeletConfig(**{"node_name": name, "node_ip": fake_node_ip(len(self.scopes) + 1), **config}),  # type: ignore[arg-type]
             self.dispatcher,
             clock=self.clock,
-            network=self.probes,
+            network=self.prober or self.probes,
         )
         scope = anyio.CancelScope()
 
@@ -129,7 +131,9 @@ class Cluster:
 
 
 @asynccontextmanager
-async def cluster(*nodes: str, present: tuple[str, ...] = (IMAGE,)) -> AsyncIterator[Cluster]:
+async def cluster(
+    *nodes: str, present: tuple[str, ...] = (IMAGE,), prober: NetworkProber | None = None
+) -> AsyncIterator[Cluster]:
     clock = FakeClock()
     async with MemoryStorage(history=10_000) as storage:
         server = APIServer(storage, clock=clock)
@@ -143,7 +147,7 @@ async def cluster(*nodes: str, present: tuple[str, ...] = (IMAGE,)) -> AsyncIter
             factory.start(group)
             with anyio.fail_after(5):
                 await factory.wait_for_cache_sync()
-            found = Cluster(clock, client, factory, images, PodNetwork(), dispatcher, group)
+            found = Cluster(clock, client, factory, images, PodNetwork(), dispatcher, group, prober=prober)
             for name in nodes or ("node-1",):
                 await found.add_node(name)
             yield found

@@ -1,7 +1,8 @@
 """The kubelet on the real Docker backend (skipped without a daemon; CI requires one): a busybox pod
 really runs with kubelite's labels, a crashing container's restartCount grows, logs are readable,
 deletion stops and removes the containers, and two containers of one pod talk over 127.0.0.1;
-resource limits are the containers' cgroup limits, and a memory hog is OOMKilled and restarted.
+resource limits are the containers' cgroup limits, and a memory hog is OOMKilled and restarted; an
+HTTP preStop hook reaches a host-network container.
 
 The daemon runs on real time, so the kubelet uses the system clock; waits are bounded and wake on
 the pod's own watch events, never on a sleep."""
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,6 +28,9 @@ from kubelite.api.core import (
     EmptyDirVolumeSource,
     EnvVar,
     EnvVarSource,
+    HTTPGetAction,
+    Lifecycle,
+    LifecycleHandler,
     Node,
     Pod,
     PodSpec,
@@ -209,6 +214,51 @@ async def test_kub4_a_container_over_its_memory_limit_is_oom_killed_and_restarte
             "CpuQuota": 50000,
             "CpuPeriod": 100000,
         }
+
+
+async def _listening(port: int) -> bool:
+    """Whether a socket listens on `port` in this network namespace (read without connecting)."""
+    table: list[str] = []
+    for name in ("tcp", "tcp6"):  # busybox nc listens on :: when IPv6 is there
+        path = anyio.Path(f"/proc/net/{name}")
+        if await path.exists():
+            table += (await path.read_text()).splitlines()[1:]
+    return any(row.split()[1].endswith(f":{port:04X}") and row.split()[3] == "0A" for row in table)
+
+
+async def test_kub12_an_http_pre_stop_hook_reaches_a_host_network_container_before_sigterm(
+    docker_harness: object, tmp_path: Path
+) -> None:
+    """A host-network pod's IP is the node's (127.0.0.1 here), so the hook's default host reaches the
+    container: its one-shot listener answers the preStop GET, and the container then exits 7 on its
+    own. (PID 1 `sh` ignores SIGTERM: had no request come, SIGKILL would end it with 137.) The pod is
+    deleted once the listener listens, as a hook that races the container's start fails upstream too."""
+    image = docker_harness.image  # type: ignore[attr-defined]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    answer = f"printf 'HTTP/1.0 200 OK\\r\\n\\r\\n' | nc -l -p {port} && exit 7"
+    container = _main(image, "sh", "-c", answer)
+    container.lifecycle = Lifecycle(
+        pre_stop=LifecycleHandler(http_get=HTTPGetAction(port=port, path="/stop"))
+    )
+    pod = _pod("hooked", container)
+    pod.spec.host_network = True
+    async with docker_node(docker_harness, tmp_path) as node:
+        exits: list[int] = []
+
+        def seen(_: Pod, new: Pod) -> None:
+            for status in new.status.container_statuses:
+                if status.state.terminated is not None:
+                    exits.append(status.state.terminated.exit_code)
+
+        node.factory.informer(Pod).add_event_handler(EventHandlers(on_update=seen))
+        await node.client.create(pod)
+        await node.until(_running(node, "hooked"))
+        await docker_harness.eventually(lambda: _listening(port))  # type: ignore[attr-defined]
+        await node.client.delete(Pod, "hooked", "default")
+        await node.until(lambda: node.pod("hooked") is None)
+        assert exits == [7]
 
 
 async def test_two_containers_of_one_pod_talk_over_localhost(docker_harness: object, tmp_path: Path) -> None:

@@ -211,7 +211,11 @@ async def test_failing_post_start_hook_kills_the_container_and_restart_policy_ap
         await c.client.create(make_pod("hook", containers=[container]))
         await c.until(lambda: _restarts(c.pod("hook")) >= 1)
         await c.until(lambda: bool(c.events("FailedPostStartHook")))
-        assert c.events("FailedPostStartHook")[0].message == "PostStartHook failed for container main"
+        uid = c.pod("hook").metadata.uid  # type: ignore[union-attr]
+        assert c.events("FailedPostStartHook")[0].message == (  # upstream's handler-runner wording
+            f'Exec lifecycle hook ([setup]) for Container "main" in Pod "hook_default({uid})" failed'
+            " - error: command 'setup' exited with 1: , message: \"\""
+        )
 
 
 async def test_kub12_pre_stop_hook_runs_before_sigterm_and_its_time_counts_against_the_grace() -> None:

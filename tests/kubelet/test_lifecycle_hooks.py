@@ -1,0 +1,235 @@
+"""HTTP lifecycle hooks run like exec ones: a postStart or preStop `httpGet` sends one GET to
+scheme://host:port/path (host defaulting to the pod IP, named ports resolved, `httpHeaders` sent,
+User-Agent `kube-lifecycle/1.32`). As upstream's handler runner does, any HTTP answer counts as
+success, a 500 too; only a request that gets no answer fails. A failing postStart hook is a
+`FailedPostStartHook` event and kills the container, whose restart policy applies; a failing
+preStop hook is a `FailedPreStopHook` event and the pod still terminates. Kubelets on the fake
+runtime send hooks over real loopback sockets here (`SocketProber`), and on a fake node's pod
+network through the scripted `FakeNetworkProber`."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import anyio
+import anyio.abc
+import pytest
+from anyio.streams.tls import TLSListener
+
+from kubelite.api.core import (
+    Container,
+    ContainerPort,
+    HTTPGetAction,
+    HTTPHeader,
+    Lifecycle,
+    LifecycleHandler,
+    Pod,
+)
+from kubelite.cri import ContainerState
+from kubelite.kubelet import SocketProber
+from kubelite.kubelet.httpget import LIFECYCLE_AGENT, HTTPGetError, HTTPGetRequest, fetch
+from tests.kubelet.harness import IMAGE, Cluster, cluster, make_pod
+
+pytestmark = pytest.mark.anyio
+
+
+@dataclass
+class Server:
+    port: int
+    requests: list[bytes] = field(default_factory=list)
+    running_when_asked: list[bool] = field(default_factory=list)
+
+    def paths(self) -> list[str]:
+        return [request.split(b" ")[1].decode() for request in self.requests]
+
+
+@asynccontextmanager
+async def http_server(
+    status_line: bytes = b"HTTP/1.1 200 OK",
+    *,
+    watch: Cluster | None = None,
+    tls: ssl.SSLContext | None = None,
+) -> AsyncIterator[Server]:
+    """An HTTP server on 127.0.0.1 that keeps each request's head and answers `status_line`; with
+    `watch`, it also notes whether the cluster's container was still running when asked."""
+    listener: anyio.abc.Listener[anyio.abc.ByteStream] = await anyio.create_tcp_listener(
+        local_host="127.0.0.1", local_port=0
+    )
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    if tls is not None:
+        listener = TLSListener(listener, tls, standard_compatible=False)
+    server = Server(port)
+
+    async def answer(stream: anyio.abc.ByteStream) -> None:
+        async with stream:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += await stream.receive()
+            server.requests.append(head)
+            if watch is not None:
+                states = [c.state for c in await watch.runtime.list_containers()]
+                server.running_when_asked.append(ContainerState.RUNNING in states)
+            await stream.send(status_line + b"\r\nContent-Length: 0\r\n\r\n")
+
+    async with listener, anyio.create_task_group() as group:
+        group.start_soon(listener.serve, answer)
+        yield server
+        group.cancel_scope.cancel()
+
+
+def _free_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _hooked(*, post_start: HTTPGetAction | None = None, pre_stop: HTTPGetAction | None = None) -> Container:
+    lifecycle = Lifecycle(
+        post_start=LifecycleHandler(http_get=post_start) if post_start else None,
+        pre_stop=LifecycleHandler(http_get=pre_stop) if pre_stop else None,
+    )
+    return Container(
+        name="main",
+        image=IMAGE,
+        command=["sleep", "3600"],
+        ports=[ContainerPort(name="admin", container_port=9999)],
+        lifecycle=lifecycle,
+    )
+
+
+def _running(c: Cluster, name: str) -> bool:
+    pod = c.pod(name)
+    return pod is not None and pod.status.phase == "Running"
+
+
+def _restarts(pod: Pod | None) -> int:
+    return pod.status.container_statuses[0].restart_count if pod and pod.status.container_statuses else 0
+
+
+async def test_an_http_request_is_built_like_the_kubelets() -> None:
+    action = HTTPGetAction(
+        port=8080, path="ready", scheme="HTTPS", http_headers=[HTTPHeader(name="X-Hook", value="1")]
+    )
+    request = HTTPGetRequest.of(action, 8080, "10.244.0.7", LIFECYCLE_AGENT)
+    assert request.url == "https://10.244.0.7:8080/ready"
+    assert request.encode() == (
+        b"GET /ready HTTP/1.1\r\nHost: 10.244.0.7:8080\r\nX-Hook: 1\r\n"
+        b"User-Agent: kube-lifecycle/1.32\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+    )
+    own = HTTPGetAction(port=80, host="example", http_headers=[HTTPHeader(name="user-agent", value="me")])
+    assert HTTPGetRequest.of(own, 80, "10.244.0.7", LIFECYCLE_AGENT).encode() == (
+        b"GET / HTTP/1.1\r\nHost: example:80\r\nuser-agent: me\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+    )
+
+
+async def test_fetch_returns_any_status_and_fails_only_without_an_answer() -> None:
+    async with http_server(b"HTTP/1.1 503 Busy") as server:
+        assert await fetch(HTTPGetRequest("http", "127.0.0.1", server.port, "/x"), 1.0) == 503
+    with pytest.raises(HTTPGetError) as refused:
+        await fetch(HTTPGetRequest("http", "127.0.0.1", server.port, "/x"), 1.0)
+    url = f"http://127.0.0.1:{server.port}/x"
+    assert str(refused.value) == f'Get "{url}": dial tcp 127.0.0.1:{server.port}: connect: connection refused'
+    async with http_server(b"SSH-2.0-OpenSSH") as server:
+        with pytest.raises(HTTPGetError, match="malformed HTTP response"):
+            await fetch(HTTPGetRequest("http", "127.0.0.1", server.port, "/"), 1.0)
+
+
+async def test_fetch_speaks_https_without_verifying_the_certificate(tmp_path: Path) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    openssl = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+    await anyio.run_process(
+        [*openssl, "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=self-signed", "-days", "1"]
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    async with http_server(b"HTTP/1.1 204 No Content", tls=context) as server:
+        assert await fetch(HTTPGetRequest("https", "127.0.0.1", server.port, "/secure"), 2.0) == 204
+    assert server.paths() == ["/secure"]
+
+
+async def test_http_post_start_hook_runs_and_any_answer_is_success() -> None:
+    async with http_server(b"HTTP/1.1 500 Oops") as server, cluster(prober=SocketProber()) as c:
+        hook = HTTPGetAction(
+            host="127.0.0.1",
+            port=server.port,
+            path="/started",
+            http_headers=[HTTPHeader(name="X-Pod", value="a")],
+        )
+        await c.client.create(make_pod("hook", containers=[_hooked(post_start=hook)]))
+        await c.until(lambda: bool(server.requests) and _running(c, "hook"))
+        assert server.paths() == ["/started"]
+        assert (
+            b"X-Pod: a\r\n" in server.requests[0]
+            and b"User-Agent: kube-lifecycle/1.32\r\n" in server.requests[0]
+        )
+        await c.run_for(30)
+        assert _restarts(c.pod("hook")) == 0 and c.events("FailedPostStartHook") == []
+
+
+async def test_a_failing_http_post_start_hook_kills_the_container_and_restart_policy_applies() -> None:
+    port = _free_port()
+    hook = HTTPGetAction(host="127.0.0.1", port=port, path="/started")
+    async with cluster(prober=SocketProber()) as c:
+        await c.client.create(make_pod("hook", containers=[_hooked(post_start=hook)]))
+        await c.until(lambda: _restarts(c.pod("hook")) >= 1)
+        pod = c.pod("hook")
+        assert pod is not None
+        last = pod.status.container_statuses[0].last_state.terminated
+        assert last is not None and last.exit_code == 143  # killed with SIGTERM
+        await c.until(lambda: bool(c.events("FailedPostStartHook")))
+        [event, *_] = c.events("FailedPostStartHook")
+        assert event.message == (
+            f'HTTP lifecycle hook (/started) for Container "main" in Pod "hook_default({pod.metadata.uid})"'
+            f' failed - error: Get "http://127.0.0.1:{port}/started": dial tcp 127.0.0.1:{port}:'
+            " connect: connection refused"
+        )
+        assert event.type == "Warning"
+
+
+async def test_never_restarts_after_a_failing_http_post_start_hook() -> None:
+    hook = HTTPGetAction(port="admin", path="/started")  # the pod IP on the fake network
+    async with cluster() as c:
+        c.probes.answers[("10.244.0.1", 9999)] = False  # the first pod's IP
+        await c.client.create(make_pod("hook", containers=[_hooked(post_start=hook)], restart_policy="Never"))
+        await c.until(lambda: (p := c.pod("hook")) is not None and p.status.phase == "Failed")
+        pod = c.pod("hook")
+        assert pod is not None and pod.status.pod_ip == "10.244.0.1" and _restarts(pod) == 0
+        await c.until(lambda: bool(c.events("FailedPostStartHook")))
+        [event] = c.events("FailedPostStartHook")
+        assert event.message.endswith(
+            'failed - error: Get "http://10.244.0.1:9999/started": scripted to fail'
+        )
+
+
+async def test_kub12_http_pre_stop_hook_runs_before_sigterm() -> None:
+    async with cluster(prober=SocketProber()) as c, http_server(watch=c) as server:
+        hook = HTTPGetAction(host="127.0.0.1", port=server.port, path="/stopping")
+        await c.client.create(make_pod("stop", containers=[_hooked(pre_stop=hook)]))
+        await c.until(lambda: _running(c, "stop"))
+        await c.client.delete(Pod, "stop", "default")
+        await c.until(lambda: c.pod("stop") is None)
+        assert server.paths() == ["/stopping"] and server.running_when_asked == [True]
+        assert c.events("FailedPreStopHook") == []
+
+
+async def test_a_failing_http_pre_stop_hook_is_an_event_and_the_pod_still_terminates() -> None:
+    port = _free_port()
+    hook = HTTPGetAction(host="127.0.0.1", port=port, path="/stopping")
+    async with cluster(prober=SocketProber()) as c:
+        created = await c.client.create(make_pod("stop", containers=[_hooked(pre_stop=hook)]))
+        await c.until(lambda: _running(c, "stop"))
+        await c.client.delete(Pod, "stop", "default")
+        await c.until(lambda: c.pod("stop") is None and bool(c.events("FailedPreStopHook")))
+        [event] = c.events("FailedPreStopHook")
+        assert event.message == (
+            f'HTTP lifecycle hook (/stopping) for Container "main" in Pod "stop_default({created.metadata.uid})"'
+            f' failed - error: Get "http://127.0.0.1:{port}/stopping": dial tcp 127.0.0.1:{port}:'
+            " connect: connection refused"
+        )
