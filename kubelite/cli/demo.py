@@ -7,6 +7,7 @@ Everything printed comes from the live objects (YAML as kubectl prints it); noth
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kubelite.api.meta import DeleteOptions, LabelSelector, Object, ObjectMeta
 from kubelite.cli.cluster import DockerSettings, LocalCluster, local_cluster
 from kubelite.client import InProcessClient, PatchType
 from kubelite.client.inprocess import TypedWatch
+from kubelite.kubelet import Kubelet
 from kubelite.kubelet.dockernode import docker_answers
 from kubelite.store.sqlite import SQLiteStorage
 
@@ -142,7 +144,7 @@ async def _pod_lifecycle(cluster: LocalCluster, image: str) -> None:
     for condition in status.conditions:
         print(f"    {condition.type}={condition.status}")
     kubelet = cluster.kubelet(running.spec.node_name)
-    print(f"--- logs: {[line async for line in kubelet.logs('default', name)]}")
+    print(f"--- logs: {await _first_line(kubelet, name)}")
     deleting = await client.delete(Pod, name, "default")
     if deleting is not None:
         show("pod after DELETE (graceful: still there with a deletionTimestamp)", _meta_only(deleting))
@@ -151,6 +153,18 @@ async def _pod_lifecycle(cluster: LocalCluster, image: str) -> None:
     print(f"--- pod/{name} is gone: its kubelet stopped the container, reported, and deleted it")
     with anyio.move_on_after(10):  # the kubelet removes the pod's sandbox and containers next
         await kubelet.cleaned_up(running.metadata.uid)
+
+
+async def _first_line(kubelet: Kubelet, name: str) -> list[str]:
+    """The pod's first log line, waited for: Running means started, not yet scheduled on a CPU (a
+    container without a CPU request has the least CPU weight there is, as on Kubernetes)."""
+    lines = kubelet.logs("default", name, follow=True)
+    with anyio.move_on_after(10):
+        # logs() is an async generator, typed as the AsyncIterator it promises: closed here at once.
+        async with aclosing(lines):  # type: ignore[type-var]
+            async for line in lines:
+                return [line]
+    return []
 
 
 async def _wait_for(client: InProcessClient, name: str, done: Callable[[Pod | None], bool]) -> Pod | None:
