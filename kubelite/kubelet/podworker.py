@@ -97,7 +97,7 @@ class PodWorker(TerminationMixin, StartOrderMixin):
         self._wakes = [self.ctx.config.pod_resync_period]
         if await self._past_deadline(now):
             return None
-        await self._report_first()
+        await self._report_before_sandbox()
         await self._ensure_sandbox()
         current = await self.observe()
         if await self._probe(current):

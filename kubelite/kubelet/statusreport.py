@@ -10,10 +10,11 @@ the pod again and derives the status anew (up to `WRITE_ATTEMPTS` times; then th
 raised and the sync is retried with back-off); a pod that is gone (or replaced by one with another
 UID) marks the worker removed.
 
-`_report_first()` writes the status a pod has before its sandbox exists (upstream's kubelet
-reports before it starts anything): Pending, PodReadyToStartContainers False, no pod IP,
-containers waiting. A pod reported terminal gives its sandbox back first, so its final status
-shows PodReadyToStartContainers False.
+`_report_before_sandbox()` writes the status a pod has while it has no ready sandbox, before one
+is created (upstream's kubelet reports before it starts anything): on first sight Pending,
+PodReadyToStartContainers False, no pod IP, containers waiting; after the sandbox died,
+PodReadyToStartContainers False and the containers as they ended. A pod reported terminal gives its
+sandbox back first, so its final status shows PodReadyToStartContainers False too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import msgspec
 from kubelite.api.core import Container, ContainerStatus, HostIP, Pod, PodIP, PodStatus
 from kubelite.client.errors import Conflict, NotFound
 from kubelite.clock import rfc3339
-from kubelite.cri import ContainerState
+from kubelite.cri import ContainerState, CRIError, PodSandboxState
 from kubelite.cri import ContainerStatus as CRIStatus
 from kubelite.kubelet.conditions import pod_conditions
 from kubelite.kubelet.phase import TERMINAL, pod_phase
@@ -80,11 +81,19 @@ class StatusMixin(ProbesMixin, SandboxMixin):
         sidecars = {c.name for c in spec.init_containers if is_sidecar(c)}
         return pod_phase(spec.restart_policy or "Always", init, app, sidecars=sidecars)
 
-    async def _report_first(self) -> None:
-        """On first sight, before the sandbox exists: the Pending status (see the module docstring)."""
+    async def _report_before_sandbox(self) -> None:
+        """Before a sandbox is (re)created: the status without one (see the module docstring)."""
+        if self.sandbox_id:
+            try:
+                alive = (await self.ctx.runtime.pod_sandbox_status(self.sandbox_id)).state
+            except CRIError:
+                alive = PodSandboxState.NOTREADY
+            if alive is not PodSandboxState.READY:
+                await self._report(await self.observe(), sandbox_ready=False)
+            return
         status = self.pod.status
-        if not (self.sandbox_id or status.container_statuses or status.init_container_statuses):
-            await self._report({}, sandbox_ready=False)
+        if not (status.container_statuses or status.init_container_statuses):
+            await self._report({}, sandbox_ready=False)  # first sight (not a kubelet restart)
 
     async def _report(
         self, current: dict[str, CRIStatus], *, phase: str | None = None, sandbox_ready: bool = True

@@ -292,3 +292,26 @@ async def test_sidecar_restarts_under_never_and_is_stopped_once_the_app_is_done(
         proxy = pod.status.init_container_statuses[0]
         assert proxy.state.running is None and not proxy.ready
         assert await c.runtime.list_pod_sandbox(PodSandboxFilter(state=PodSandboxState.READY)) == []
+
+
+async def test_kub11_ready_to_start_containers_is_false_while_the_sandbox_is_gone() -> None:
+    """Issue 9 item 20: when the pod's sandbox dies, the kubelet reports PodReadyToStartContainers
+    False (and the pod not ready) before it creates a new sandbox, then True again once the new
+    sandbox runs the containers (upstream's GeneratePodReadyToStartContainersCondition)."""
+    async with cluster() as c:
+        await c.client.create(make_pod("web", "sleep", "3600"))
+        await c.until(lambda: _phase(c.pod()) == "Running")
+        history = c.history("web")
+        (sandbox,) = await c.runtime.list_pod_sandbox()
+        await c.runtime.stop_pod_sandbox(sandbox.id)
+        await c.until(lambda: len(history) > 1 and _conditions(history[-1]) == ALL_TRUE)
+        gone = next(p for p in history if _conditions(p)["PodReadyToStartContainers"][0] == "False")
+        unready = ("False", "ContainersNotReady", "containers with unready status: [main]")
+        assert _conditions(gone) == {
+            **ALL_TRUE,
+            "PodReadyToStartContainers": ("False", "", ""),
+            "ContainersReady": unready,
+            "Ready": unready,
+        }
+        assert gone.status.container_statuses[0].state.running is None
+        assert len(await c.runtime.list_pod_sandbox(PodSandboxFilter(state=PodSandboxState.READY))) == 1
