@@ -283,7 +283,8 @@ async def test_shutdown_cancels_a_reconcile_that_overruns_the_deadline(
     assert not any(h.watching for h in manager.factory.health())
 
 
-async def test_a_controller_alone_drains_when_its_scope_is_cancelled() -> None:
+@pytest.mark.parametrize("how", ["cancel-scope", "stop"])
+async def test_a_controller_alone_drains_when_stopped(how: str) -> None:
     """Item 9 for a bare `Controller`: queued keys are dropped, the running one finishes."""
     clock = FakeClock()
     recorder = Recorder(block=True)
@@ -300,7 +301,7 @@ async def test_a_controller_alone_drains_when_its_scope_is_cancelled() -> None:
 
         tg.start_soon(run)
         await _until(lambda: recorder.started == ["a"])
-        scope.cancel()
+        scope.cancel() if how == "cancel-scope" else controller.stop()
         await _until(lambda: controller.stopping)
         controller.enqueue(Request("default", "late"))
         recorder.release.set()

@@ -159,12 +159,12 @@ class Controller:
                     return  # stopping: do not restart
 
     async def _worker(self) -> None:
-        while not self.stopping:
+        while True:
             try:
                 request = await self.queue.get()
             except QueueShutDown:
                 return
-            if self.stopping:  # the queue hands out what it still held: leave it unprocessed
+            if self.stopping:  # a shut-down queue still hands out what it held: leave that alone
                 self.queue.done(request)
                 return
             try:
