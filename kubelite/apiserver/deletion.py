@@ -14,9 +14,11 @@ Rules, in order:
 1. A negative `gracePeriodSeconds` means 1 s (negative stored grace too).
 2. Graceful kinds (pods, KUB-12). Already terminating: with a stored grace of 0 or none, go on as
    if not graceful; a shorter requested grace moves `deletionTimestamp` back by the difference
-   (never before now; a non-zero grace cut short that way becomes 1 s) and stores the new grace;
-   anything else is `KEEP`. First DELETE: `deletionTimestamp = now + g`, grace g (the strategy's
-   `graceful_period`), generation + 1.
+   (never before now, nor after the stored deadline; a non-zero grace cut short that way becomes
+   1 s) and stores the new grace; anything else is `KEEP`. (Kubernetes raises a deadline cut
+   short into the past to now, which can move an overdue one later; here it never moves later.)
+   First DELETE: `deletionTimestamp = now + g`, grace g (the strategy's `graceful_period`),
+   generation + 1.
 3. GC finalizers (GC-5, GC-6): an explicit `orphanDependents` or `propagationPolicy` decides
    whether `orphan` / `foregroundDeletion` are present; without one, an existing `orphan` or
    `foregroundDeletion` finalizer stays (it overrides the kind's default); only then does the
@@ -128,10 +130,11 @@ def _shorten(meta: ObjectMeta, request: DeleteRequest) -> tuple[bool, bool]:
     grace = request.grace
     if grace is None or grace >= current:
         return False, True
-    deadline = parse_rfc3339(meta.deletion_timestamp) - current + grace
-    now = float(int(request.now))  # timestamps have second precision
-    if deadline < now:
-        deadline = now
+    stored = parse_rfc3339(meta.deletion_timestamp)
+    deadline = stored - current + grace
+    floor = min(float(int(request.now)), stored)  # timestamps have second precision
+    if deadline < floor:
+        deadline = floor
         grace = 1 if grace else 0
     meta.deletion_timestamp = rfc3339(deadline)
     meta.deletion_grace_period_seconds = grace

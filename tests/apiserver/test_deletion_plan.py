@@ -1,0 +1,194 @@
+"""`plan_delete`, the pure rules of a DELETE (Kubernetes' `rest.BeforeDelete` and store finalizers).
+
+A table of single DELETEs, then a property over sequences of DELETEs: `deletionTimestamp` is set
+once, never cleared and never moved later; the grace period never grows; generation rises exactly
+once; a `KEEP` changes nothing; only an object without finalizers is removed; other controllers'
+finalizers are never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kubelite.api.core import Container, Pod, PodSpec
+from kubelite.api.meta import DeleteOptions, ObjectMeta
+from kubelite.apiserver.deletion import DeleteRequest, Outcome, delete_request, plan_delete
+from kubelite.apiserver.strategies import Strategy, builtin_strategies
+from kubelite.clock import parse_rfc3339, rfc3339
+
+NOW = 1_767_225_600.0
+POD = builtin_strategies()[("", "Pod")]
+PLAIN = Strategy(tracks_generation=True)
+JOB_LIKE = Strategy(tracks_generation=True, default_propagation="Orphan")
+
+
+def _pod(node: str = "node1", finalizers: tuple[str, ...] = (), grace: int | None = None) -> Pod:
+    return Pod(
+        metadata=ObjectMeta(name="p", generation=1, finalizers=list(finalizers)),
+        spec=PodSpec(
+            node_name=node,
+            termination_grace_period_seconds=grace,
+            containers=[Container(name="c", image="i")],
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    strategy: Strategy
+    obj: Pod
+    request: DeleteRequest
+    outcome: Outcome
+    timestamp: float | None = None
+    grace: int | None = None
+    finalizers: tuple[str, ...] = ()
+
+
+def _req(grace: int | None = None, policy: str | None = None, now: float = NOW) -> DeleteRequest:
+    return delete_request(DeleteOptions(grace_period_seconds=grace, propagation_policy=policy), now, 30)
+
+
+def _terminating(grace: int, since: float = NOW, finalizers: tuple[str, ...] = ()) -> Pod:
+    pod = _pod(finalizers=finalizers)
+    pod.metadata.deletion_timestamp = rfc3339(since + grace)
+    pod.metadata.deletion_grace_period_seconds = grace
+    return pod
+
+
+ROWS = [
+    Row("pod-default-grace", POD, _pod(), _req(), Outcome.UPDATE, NOW + 30, 30),
+    Row("pod-spec-grace", POD, _pod(grace=45), _req(), Outcome.UPDATE, NOW + 45, 45),
+    Row("pod-negative-is-1s", POD, _pod(), _req(grace=-7), Outcome.UPDATE, NOW + 1, 1),
+    Row("pod-unscheduled", POD, _pod(node=""), _req(grace=30), Outcome.REMOVE, NOW, 0),
+    Row(
+        "pod-zero-with-finalizer",
+        POD,
+        _pod(finalizers=("x/y",)),
+        _req(grace=0),
+        Outcome.UPDATE,
+        NOW,
+        0,
+        ("x/y",),
+    ),
+    Row(
+        "pod-shorten",
+        POD,
+        _terminating(60, NOW - 10),
+        _req(grace=20),
+        Outcome.UPDATE,
+        NOW + 10,
+        20,
+    ),
+    Row("pod-shorten-past-now", POD, _terminating(60, NOW - 30), _req(grace=10), Outcome.UPDATE, NOW, 1),
+    Row("pod-force", POD, _terminating(30), _req(grace=0), Outcome.REMOVE, NOW, 0),
+    Row(
+        "pod-force-finalized",
+        POD,
+        _terminating(30, finalizers=("x/y",)),
+        _req(grace=0),
+        Outcome.UPDATE,
+        NOW,
+        0,
+        ("x/y",),
+    ),
+    Row(
+        "pod-overdue-never-moves-later",
+        POD,
+        _terminating(30, NOW - 40, finalizers=("x/y",)),
+        _req(grace=5),
+        Outcome.UPDATE,
+        NOW - 10,
+        1,
+        ("x/y",),
+    ),
+    Row("pod-longer-is-kept", POD, _terminating(30), _req(grace=60), Outcome.KEEP, NOW + 30, 30),
+    Row("pod-no-grace-is-kept", POD, _terminating(30), _req(), Outcome.KEEP, NOW + 30, 30),
+    Row("plain-removed", PLAIN, _pod(), _req(), Outcome.REMOVE),
+    Row("plain-orphan", PLAIN, _pod(), _req(policy="Orphan"), Outcome.UPDATE, NOW, 0, ("orphan",)),
+    Row("default-orphan", JOB_LIKE, _pod(), _req(), Outcome.UPDATE, NOW, 0, ("orphan",)),
+    Row(
+        "existing-foreground-overrides-default",
+        JOB_LIKE,
+        _pod(finalizers=("foregroundDeletion",)),
+        _req(),
+        Outcome.UPDATE,
+        NOW,
+        0,
+        ("foregroundDeletion",),
+    ),
+    Row(
+        "explicit-background-strips",
+        PLAIN,
+        _pod(finalizers=("orphan",)),
+        _req(policy="Background"),
+        Outcome.REMOVE,
+    ),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_single_delete_follows_kubernetes(row: Row) -> None:
+    obj = msgspec.structs.replace(row.obj, metadata=msgspec.structs.replace(row.obj.metadata))
+    assert plan_delete(row.strategy, obj, row.request) is row.outcome
+    meta = obj.metadata
+    if row.timestamp is not None:
+        assert meta.deletion_timestamp == rfc3339(row.timestamp)
+        assert meta.deletion_grace_period_seconds == row.grace
+    assert tuple(meta.finalizers) == row.finalizers
+
+
+REQUESTS = st.builds(
+    lambda grace, policy, advance: (grace, policy, advance),
+    st.one_of(st.none(), st.integers(-5, 90)),
+    st.sampled_from([None, "Orphan", "Foreground", "Background"]),
+    st.integers(0, 40),
+)
+
+
+@given(
+    st.sampled_from(["pod", "plain", "job-like"]),
+    st.booleans(),
+    st.booleans(),
+    st.lists(REQUESTS, min_size=1, max_size=6),
+)
+def test_repeat_deletes_keep_kubernetes_invariants(
+    kind: str, scheduled: bool, held: bool, requests: list[tuple[int | None, str | None, int]]
+) -> None:
+    strategy = {"pod": POD, "plain": PLAIN, "job-like": JOB_LIKE}[kind]
+    obj = _pod(node="node1" if scheduled else "", finalizers=("example.com/hold",) if held else ())
+    now = NOW
+    for grace, policy, advance in requests:
+        now += advance
+        before = msgspec.json.encode(obj)
+        old = msgspec.json.decode(before, type=Pod)
+        outcome = plan_delete(strategy, obj, _req(grace, policy, now))
+        _check_step(old, obj, outcome, before, held)
+        if outcome is Outcome.REMOVE:
+            return
+
+
+def _check_step(old: Pod, new: Pod, outcome: Outcome, before: bytes, held: bool) -> None:
+    if outcome is Outcome.KEEP:
+        assert msgspec.json.encode(new) == before
+        return
+    meta, was = new.metadata, old.metadata
+    if outcome is Outcome.REMOVE:
+        assert not meta.finalizers
+        return
+    assert meta.deletion_timestamp is not None
+    if was.deletion_timestamp is not None:
+        assert parse_rfc3339(meta.deletion_timestamp) <= parse_rfc3339(was.deletion_timestamp)
+        assert meta.generation == was.generation
+    else:
+        assert meta.generation == was.generation + 1
+    if was.deletion_grace_period_seconds is not None:
+        assert meta.deletion_grace_period_seconds is not None
+        assert meta.deletion_grace_period_seconds <= was.deletion_grace_period_seconds
+    if held:
+        assert "example.com/hold" in meta.finalizers
