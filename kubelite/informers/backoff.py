@@ -1,9 +1,10 @@
 """Exponential backoff with reset, as client-go's reflector uses it (F5).
 
 `next_delay()` after a failure returns initial, 2×, 4×, … capped at `cap`, each stretched by up to
-`jitter` (delay × (1 + jitter × U[0,1))). If no failure happened for `reset_after` seconds, the
-sequence starts over. Defaults: 0.8 s doubling to 30 s, jitter 1.0, reset after 120 s. Time comes
-from the given clock; randomness from the given `random.Random` (seed it in tests, or set jitter 0).
+`jitter` (delay × (1 + jitter × U[0,1))). If no failure happened for more than `reset_after`
+seconds (strictly more, as in client-go), the sequence starts over. Defaults: 0.8 s doubling to
+30 s, jitter 1.0, reset after 120 s. Time comes from the given clock; randomness from the given
+`random.Random` (seed it in tests, or set jitter 0).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Backoff:
         """Record a failure now and return how long to wait before retrying."""
         now = self.clock.monotonic()
         s = self.settings
-        if self._last_failure is not None and now - self._last_failure >= s.reset_after:
+        if self._last_failure is not None and now - self._last_failure > s.reset_after:
             self._current = 0.0
         self._current = s.initial if self._current == 0.0 else min(self._current * s.factor, s.cap)
         self._last_failure = now
