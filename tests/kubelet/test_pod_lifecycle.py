@@ -103,7 +103,9 @@ async def test_kub6_waiting_reason_is_crash_loop_back_off_with_the_upstream_mess
         assert status.last_state.terminated is not None
         assert (status.last_state.terminated.exit_code, status.last_state.terminated.reason) == (1, "Error")
         assert status.restart_count == 1
-        assert _condition(pod, "Ready") == "False"
+        unready = ("False", "ContainersNotReady", "containers with unready status: [main]")
+        assert _conditions(pod)["ContainersReady"] == _conditions(pod)["Ready"] == unready
+        assert pod.status.phase == "Running"  # KUB-7: it has run before, so waiting counts as stopped
 
 
 async def test_kub7_sleep_2_under_never_ends_succeeded() -> None:
@@ -130,17 +132,27 @@ async def test_kub7_sleep_2_under_never_ends_succeeded() -> None:
 
 
 @pytest.mark.parametrize(
-    ("policy", "script", "phase", "restarts"),
+    ("policy", "script", "phase", "restarts", "ready"),
     [
-        ("Never", "exit 3", "Failed", 0),
-        ("OnFailure", "exit 0", "Succeeded", 0),
-        ("Always", "exit 0", "Running", 1),
+        ("Never", "exit 3", "Failed", 0, ("False", "PodFailed", "")),
+        ("OnFailure", "exit 0", "Succeeded", 0, ("False", "PodCompleted", "")),
+        (
+            "Always",
+            "exit 0",
+            "Running",
+            1,
+            ("False", "ContainersNotReady", "containers with unready status: [main]"),
+        ),
     ],
 )
 async def test_kub5_kub7_restart_policy_decides_the_phase(
-    policy: str, script: str, phase: str, restarts: int
+    policy: str, script: str, phase: str, restarts: int, ready: tuple[str, str, str]
 ) -> None:
+    """KUB-5, KUB-7, KUB-11: the pod is Pending until its container has run, then the restart
+    policy decides: Failed (Ready False, PodFailed, as upstream), Succeeded (PodCompleted), or
+    Running while the container waits out its back-off (ContainersNotReady)."""
     async with cluster() as c:
+        history = c.history("p")
         await c.client.create(make_pod("p", "sh", "-c", script, restart_policy=policy))
         await c.until(
             lambda: (
@@ -153,6 +165,15 @@ async def test_kub5_kub7_restart_policy_decides_the_phase(
         await c.run_for(5)
         pod = c.pod("p")
         assert pod is not None and pod.status.phase == phase
+        assert _conditions(pod)["ContainersReady"] == _conditions(pod)["Ready"] == ready
+        phases = [p.status.phase for p in history if p.status.conditions]
+        assert phases[0] == "Pending" and set(phases) == {"Pending", phase}
+        ended = pod.status.container_statuses[0]
+        last = ended.state.terminated or ended.last_state.terminated
+        assert last is not None and (last.exit_code, last.reason) == (
+            int(script[-1]),
+            "Error" if script[-1] != "0" else "Completed",
+        )
 
 
 async def test_kub5_on_failure_restarts_a_failing_container_and_stays_running() -> None:
