@@ -183,6 +183,9 @@ def bad_request(message: str) -> BadRequest:
     return BadRequest(message)
 
 
+NAMESPACE_MISMATCH = "the namespace of the provided object does not match the namespace sent on the request"
+
+
 def request_entity_too_large(message: str) -> RequestEntityTooLarge:
     """The 413 Kubernetes returns for an oversized request or object: `Request entity too large: ...`."""
     return RequestEntityTooLarge(f"Request entity too large: {message}")

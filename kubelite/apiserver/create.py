@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from kubelite.api.errors import BadRequest, already_exists, invalid_error, required
+from kubelite.api.errors import NAMESPACE_MISMATCH, BadRequest, already_exists, invalid_error, required
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
 from kubelite.apiserver import namespaces
@@ -50,9 +50,7 @@ def resolve_namespace(info: ResourceInfo, url_namespace: str, obj: Object) -> st
         obj.metadata.namespace = ""
         return ""
     if body and body != url_namespace:
-        raise BadRequest(
-            "the namespace of the provided object does not match the namespace sent on the request"
-        )
+        raise BadRequest(NAMESPACE_MISMATCH)
     obj.metadata.namespace = url_namespace
     return url_namespace
 

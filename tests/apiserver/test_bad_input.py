@@ -276,6 +276,43 @@ CASES = [
         message="the namespace of the object (kube-system) does not match the namespace on the request (default)",
     ),
     Case(
+        "binding-name-mismatch",
+        lambda s: s.bind(
+            "web", {"metadata": {"name": "db"}, "target": {"kind": "Node", "name": "n1"}}, "default"
+        ),
+        400,
+        "BadRequest",
+        message="name in URL does not match name in Binding object",
+    ),
+    Case(
+        "binding-namespace-mismatch",
+        lambda s: s.bind(
+            "web",
+            {
+                "metadata": {"name": "web", "namespace": "kube-system"},
+                "target": {"kind": "Node", "name": "n1"},
+            },
+            "default",
+        ),
+        400,
+        "BadRequest",
+        message="the namespace of the provided object does not match the namespace sent on the request",
+    ),
+    Case(
+        "eviction-name-mismatch",
+        lambda s: s.evict("web", {"metadata": {"name": "db"}}, "default"),
+        400,
+        "BadRequest",
+        message="name in URL does not match name in Eviction object",
+    ),
+    Case(
+        "eviction-namespace-mismatch",
+        lambda s: s.evict("web", {"metadata": {"name": "web", "namespace": "kube-system"}}, "default"),
+        400,
+        "BadRequest",
+        message="the namespace of the provided object does not match the namespace sent on the request",
+    ),
+    Case(
         "oversized-create",
         lambda s: s.create(Pod, _sized_pod("big", 20_000_000), "default"),
         413,

@@ -4,13 +4,21 @@ The Binding's target must be a Node with a name (422 otherwise). The pod gets `s
 `PodScheduled=True` condition in one write; its generation does not move (binding is not a user
 spec change). A pod that already has a node → 409 `pod X is already assigned to node "N"`; a
 terminating pod → 409 `pod X is being deleted, cannot be assigned to a host`. Success is a 201
-`Status` with `status: Success`.
+`Status` with `status: Success`. A Binding naming another pod ("name in URL does not match name
+in Binding object") or another namespace is a 400.
 """
 
 from __future__ import annotations
 
 from kubelite.api.core import Binding, Pod, PodCondition
-from kubelite.api.errors import STALE_OBJECT, BadRequest, Conflict, conflict, invalid_error
+from kubelite.api.errors import (
+    NAMESPACE_MISMATCH,
+    STALE_OBJECT,
+    BadRequest,
+    Conflict,
+    conflict,
+    invalid_error,
+)
 from kubelite.api.meta import Status, StatusDetails
 from kubelite.api.validation import validate_create
 from kubelite.apiserver.codec import to_typed
@@ -23,7 +31,9 @@ from kubelite.store.interface import RevisionMismatchError
 async def bind(core: ServerCore, namespace: str, name: str, body: object, ctx: RequestContext) -> Status:
     binding = to_typed(Binding, "Binding", "v1", body, ctx.warnings, ctx.strict)
     if binding.metadata.name and binding.metadata.name != name:
-        raise BadRequest(f"the name of the binding ({binding.metadata.name}) does not match the pod ({name})")
+        raise BadRequest("name in URL does not match name in Binding object")
+    if binding.metadata.namespace and binding.metadata.namespace != namespace:
+        raise BadRequest(NAMESPACE_MISMATCH)
     binding.metadata.name = name
     binding.metadata.namespace = namespace
     errors = validate_create(binding)

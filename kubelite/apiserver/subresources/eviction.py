@@ -3,13 +3,13 @@
 A pod that is Pending, Succeeded, Failed or already terminating is deleted straight away. Any other
 pod first gets the condition `DisruptionTarget=True` (reason `EvictionByEvictionAPI`), then is
 deleted with the Eviction's `deleteOptions` (so graceful termination applies). Success is a 201
-`Status`; a missing pod is 404.
+`Status`; a missing pod is 404. An Eviction naming another pod or another namespace is a 400.
 """
 
 from __future__ import annotations
 
 from kubelite.api.core import Pod, PodCondition
-from kubelite.api.errors import BadRequest
+from kubelite.api.errors import NAMESPACE_MISMATCH, BadRequest
 from kubelite.api.meta import Status, StatusDetails
 from kubelite.api.policy import Eviction
 from kubelite.apiserver import delete as deleting
@@ -23,7 +23,9 @@ from kubelite.clock import rfc3339
 async def evict(core: ServerCore, namespace: str, name: str, body: object, ctx: RequestContext) -> Status:
     eviction = to_typed(Eviction, "Eviction", "policy/v1", body, ctx.warnings, ctx.strict)
     if eviction.metadata.name and eviction.metadata.name != name:
-        raise BadRequest(f"name in URL does not match name in Eviction object ({eviction.metadata.name})")
+        raise BadRequest("name in URL does not match name in Eviction object")
+    if eviction.metadata.namespace and eviction.metadata.namespace != namespace:
+        raise BadRequest(NAMESPACE_MISMATCH)
     info = core.registry.by_type(Pod)
     namespace = core.request_namespace(info, namespace)
     record, pod = core.latest(info, namespace, name)
