@@ -6,7 +6,8 @@ success and failure counts, and when it is next due (no probe before `startedAt 
 initialDelaySeconds`, then every `periodSeconds`). `record(ok)` applies `successThreshold` /
 `failureThreshold` and reports whether the result flipped. The pod worker runs due probes through
 `run_probe`: exec probes through the CRI `exec_sync` (exit 0 is success), HTTP GET (status
-200–399) and TCP (a connection) through a `NetworkProber`, which also sends lifecycle hooks' HTTP
+200–399; the action's scheme, HTTPS unverified, and headers, as `kubelite.kubelet.httpget` builds
+the request) and TCP (a connection) through a `NetworkProber`, which also sends lifecycle hooks' HTTP
 GETs (`request`). A timeout is a failure. `SocketProber`
 talks to real sockets (the Docker backend); `FakeNetworkProber` answers from a table (fake nodes
 have no reachable pod network): unlisted targets succeed while the container runs.
@@ -204,11 +205,11 @@ async def run_probe(
             return result.exit_code == 0
         if probe.http_get is not None:
             action = probe.http_get
-            port = resolve_port(action.port, container)
-            return await network.http_get(action.host or pod_ip, port, action.path, settings.timeout)
+            request = HTTPGetRequest.of(action, resolve_port(action.port, container), pod_ip, PROBE_AGENT)
+            return 200 <= await network.request(request, settings.timeout) < 400
         if probe.tcp_socket is not None:
             port = resolve_port(probe.tcp_socket.port, container)
             return await network.tcp(probe.tcp_socket.host or pod_ip, port, settings.timeout)
-    except (CRIError, ValueError):
+    except (CRIError, ValueError, HTTPGetError):
         return False
     return True  # gRPC probes are not modelled: treated as passing

@@ -1,20 +1,33 @@
-"""Probe handlers (KUB-9, KUB-10): HTTP GET (200–399 is success) and TCP over real loopback sockets,
-exec through the runtime, and on fake nodes HTTP/TCP answered from the prober's table; a startup
-probe holds back liveness and readiness until it succeeds."""
+"""Probe handlers (KUB-9, KUB-10): HTTP GET (200–399 is success; the action's scheme and headers)
+and TCP over real loopback sockets, exec through the runtime, and on fake nodes HTTP/TCP answered
+from the prober's table; a startup probe holds back liveness and readiness until it succeeds."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 import anyio.abc
 import pytest
 
-from kubelite.api.core import Container, ContainerPort, ExecAction, HTTPGetAction, Pod, Probe, TCPSocketAction
+from kubelite.api.core import (
+    Container,
+    ContainerPort,
+    ExecAction,
+    HTTPGetAction,
+    HTTPHeader,
+    Pod,
+    Probe,
+    TCPSocketAction,
+)
+from kubelite.clock import FakeClock
 from kubelite.cri import ContainerStatus, ExecResult
+from kubelite.cri.fake import FakeImageService, FakeRuntime
 from kubelite.kubelet import SocketProber
 from kubelite.kubelet.prober import ProbeSettings, resolve_port, run_probe
+from tests.kubelet import loopback
 from tests.kubelet.harness import IMAGE, cluster, make_pod
 
 pytestmark = pytest.mark.anyio
@@ -55,6 +68,20 @@ async def test_kub9_tcp_probe_needs_a_listener() -> None:
         assert await SocketProber().tcp("127.0.0.1", port, 1.0)
     assert not await SocketProber().tcp("127.0.0.1", port, 1.0)  # closed now
     assert not await SocketProber().http_get("127.0.0.1", port, "/", 1.0)
+
+
+async def test_kub9_an_https_probe_sends_its_headers_and_skips_certificate_checks(tmp_path: Path) -> None:
+    """As the kubelet's prober: the action's scheme and `httpHeaders`, no certificate verification."""
+    headers = [HTTPHeader(name="X-Probe", value="1")]
+    runtime = FakeRuntime(FakeClock(), images=FakeImageService(FakeClock()))
+    async with loopback.http_server(b"HTTP/1.1 200 OK", tls=await loopback.self_signed(tmp_path)) as server:
+        action = HTTPGetAction(port=server.port, path="healthz", scheme="HTTPS", http_headers=headers)
+        probe = ProbeSettings.of(Probe(http_get=action))
+        assert await run_probe(probe, Container(name="main"), "", "127.0.0.1", runtime, SocketProber())
+    assert server.paths() == ["/healthz"]
+    assert (
+        b"X-Probe: 1\r\n" in server.requests[0] and b"User-Agent: kube-probe/1.32\r\n" in server.requests[0]
+    )
 
 
 def test_named_probe_ports_resolve_from_the_container() -> None:
