@@ -3,7 +3,10 @@ crash-loop back-off (KUB-6: the first restart is immediate, then 10 s doubling t
 `CrashLoopBackOff` with upstream's message); image pulls by policy (KUB-3); CPU and memory
 requests and limits as cgroup settings (`kubelite.kubelet.resources`); environment and volumes (a
 missing ConfigMap or Secret is `CreateContainerConfigError`); postStart hooks, exec, httpGet or
-sleep (`kubelite.kubelet.hooks`; a failure kills the container).
+sleep (`kubelite.kubelet.hooks`; a failure kills the container). A runtime that refuses to create
+or start a container shows as the waiting reason `CreateContainerError` / `RunContainerError`
+with the runtime's message and a Warning `Failed` event "Error: <message>", as upstream's kubelet
+reports them; the pod worker tries again after 10 s.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from kubelite.api.core import Container, Pod
 from kubelite.cri import (
     ContainerConfig,
     ContainerMetadata,
+    CRIError,
     KeyValue,
 )
 from kubelite.cri import ContainerStatus as CRIStatus
@@ -23,6 +27,9 @@ from kubelite.kubelet.hooks import run_hook
 from kubelite.kubelet.podstate import CONTAINER_NAME_LABEL
 from kubelite.kubelet.resources import container_resources
 from kubelite.kubelet.sandboxes import SandboxMixin
+
+RUNTIME_RETRY = 10.0
+"""Seconds before a pod worker retries after a failed runtime call (upstream's backOffPeriod)."""
 
 
 def go_duration(seconds: float) -> str:
@@ -70,6 +77,8 @@ class ContainersMixin(SandboxMixin):
     async def _start(self, container: Container, attempt: int) -> bool:
         """Pull, configure, create and start one container; False (and a waiting reason) if not."""
         ctx, pod = self.ctx, self.pod
+        if self._holding(container.name):
+            return False
 
         def record(type: str, reason: str, message: str) -> None:
             ctx.record(pod, type, reason, message)
@@ -84,10 +93,7 @@ class ContainersMixin(SandboxMixin):
             envs = await resolve_env(container, self._with_ips(), fetcher(ctx.client, pod.metadata.namespace))
             mounts = await ctx.volumes.mounts(pod, container)
         except ConfigError as err:
-            self.waiting[container.name] = ("CreateContainerConfigError", str(err))
-            record("Warning", "Failed", f"Error: {err}")
-            self._wakes.append(10.0)
-            return False
+            return self._runtime_failed(container, "CreateContainerConfigError", str(err))
         config = ContainerConfig(
             metadata=ContainerMetadata(name=container.name, attempt=attempt),
             image=container.image,
@@ -101,13 +107,34 @@ class ContainersMixin(SandboxMixin):
             tty=container.tty,
             resources=container_resources(container),
         )
-        container_id = await ctx.runtime.create_container(self.sandbox_id, config, self._sandbox_config())
+        try:
+            container_id = await ctx.runtime.create_container(self.sandbox_id, config, self._sandbox_config())
+        except CRIError as err:
+            return self._runtime_failed(container, "CreateContainerError", str(err))
         record("Normal", "Created", f"Created container {container.name}")
-        await ctx.runtime.start_container(container_id)
-        record("Normal", "Started", f"Started container {container.name}")
+        return await self._start_created(container, container_id)
+
+    async def _start_created(self, container: Container, container_id: str) -> bool:
+        """Start a created container and run its postStart hook; a start the runtime refuses is
+        `RunContainerError` (the container stays created; the next try is in 10 s)."""
+        if self._holding(container.name):
+            return False
+        try:
+            await self.ctx.runtime.start_container(container_id)
+        except CRIError as err:
+            return self._runtime_failed(container, "RunContainerError", str(err))
+        self.ctx.record(self.pod, "Normal", "Started", f"Started container {container.name}")
         self.waiting.pop(container.name, None)
         await self._post_start(container, container_id)
         return True
+
+    def _runtime_failed(self, container: Container, reason: str, message: str) -> bool:
+        """As upstream: the container waits with `reason` and the runtime's message, a Warning
+        `Failed` event says "Error: <message>", and the pod worker tries again after 10 s."""
+        self.waiting[container.name] = (reason, message)
+        self.ctx.record(self.pod, "Warning", "Failed", f"Error: {message}")
+        self._hold(container.name, RUNTIME_RETRY)
+        return False
 
     async def _post_start(self, container: Container, container_id: str) -> None:
         """Run the postStart hook; a failing one kills the container (restart policy applies)."""

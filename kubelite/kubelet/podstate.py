@@ -47,12 +47,32 @@ class PodState:
         self._pending = True
         self._scope: anyio.CancelScope | None = None
         self._stopping: anyio.CancelScope | None = None
+        self._starting: anyio.CancelScope | None = None
+        self._retry_at: dict[str, float] = {}
         self._errors = 0
 
     def wake(self) -> None:
         self._pending = True
         if self._scope is not None:
             self._scope.cancel()
+
+    def _hold(self, key: str, seconds: float) -> None:
+        """A runtime call for `key` (a container name; "" for the sandbox) failed: wait `seconds`
+        before trying it again, whatever wakes the worker meanwhile."""
+        self._retry_at[key] = self.ctx.clock.now() + seconds
+        self._wakes.append(seconds)
+
+    def _holding(self, key: str) -> bool:
+        """Whether `key` is still waiting out a `_hold` (the worker is woken when it ends)."""
+        at = self._retry_at.get(key)
+        if at is None:
+            return False
+        left = at - self.ctx.clock.now()
+        if left > 0:
+            self._wakes.append(left)
+            return True
+        del self._retry_at[key]
+        return False
 
     def _key(self) -> str:
         return f"{self.pod.metadata.namespace}/{self.pod.metadata.name}"

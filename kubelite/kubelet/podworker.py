@@ -18,6 +18,12 @@ ending, a probe period, the active deadline, a periodic resync). A sync is level
    KUB-11, KUB-14) is written when it differs from the stored one (and once before the sandbox
    exists, on first sight).
 
+A DELETE (or the pod leaving the API) cancels the start-up part of a sync in flight (sandbox
+creation, image pulls, container creation and starts, probes, postStart hooks): the worker goes
+straight to termination and the cancelled work is not carried on, so a container whose image was
+still being pulled is never created. A cancel may leave a created-but-not-started container or a
+sandbox behind; termination and teardown find them in the runtime by the pod's labels.
+
 A sync that raises is logged and retried with back-off (1 s doubling to 30 s); the worker itself
 never dies of it.
 """
@@ -29,6 +35,7 @@ import structlog
 
 from kubelite.api.core import Pod
 from kubelite.clock import parse_rfc3339
+from kubelite.cri import ContainerStatus as CRIStatus
 from kubelite.kubelet.context import NodeContext
 from kubelite.kubelet.phase import FAILED, TERMINAL
 from kubelite.kubelet.startorder import StartOrderMixin
@@ -49,10 +56,13 @@ class PodWorker(TerminationMixin, StartOrderMixin):
         new_deadline = pod.metadata.deletion_timestamp
         if self._stopping is not None and old_deadline and new_deadline and new_deadline < old_deadline:
             self._stopping.cancel()  # a later DELETE shortened the grace period: stop again, sooner
+        if new_deadline and not old_deadline:
+            self._cancel_start_up()
         self.wake()
 
     def remove(self) -> None:
         self.removed = True
+        self._cancel_start_up()
         self.wake()
 
     async def run(self) -> None:
@@ -98,12 +108,13 @@ class PodWorker(TerminationMixin, StartOrderMixin):
         if await self._past_deadline(now):
             return None
         await self._report_before_sandbox()
-        await self._ensure_sandbox()
-        current = await self.observe()
-        if await self._probe(current):
-            current = await self.observe()
-        await self._drive(current)
-        current = await self.observe()
+        current: dict[str, CRIStatus] | None = None
+        with anyio.CancelScope() as scope:
+            self._starting = scope
+            current = await self._start_up()
+        self._starting = None
+        if current is None:  # cancelled by a DELETE (sync again now), or no sandbox yet
+            return 0.0 if scope.cancel_called else max(0.0, min(self._wakes))
         phase = await self._report(current)
         if phase in TERMINAL:
             self.terminal = phase
@@ -111,6 +122,21 @@ class PodWorker(TerminationMixin, StartOrderMixin):
             await self._stop_sandbox()
             return None
         return max(0.0, min(self._wakes))
+
+    async def _start_up(self) -> dict[str, CRIStatus] | None:
+        """Sandbox, probes, pulls and container starts: the part of a sync that a DELETE (or the
+        pod leaving the API) cancels. It returns what runs now, or None without a sandbox."""
+        if not await self._ensure_sandbox():
+            return None
+        current = await self.observe()
+        if await self._probe(current):
+            current = await self.observe()
+        await self._drive(current)
+        return await self.observe()
+
+    def _cancel_start_up(self) -> None:
+        if self._starting is not None:
+            self._starting.cancel()
 
     async def _admit(self) -> bool:
         if self.uid in self.ctx.admission:

@@ -1,6 +1,8 @@
 """A pod's sandbox: created once per pod (again only if it dies), adopted after a kubelet restart,
 stopped when the pod ends (releasing its IP), removed with everything else when the pod is gone
-from the API (KUB-14).
+from the API (KUB-14). A sandbox the runtime refuses to create is reported as upstream does: a
+Warning `FailedCreatePodSandBox` event "Failed to create pod sandbox: <error>", the pod stays
+Pending with its containers `ContainerCreating`, and the worker tries again after 10 s.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from kubelite.cri import (
     PortMapping,
 )
 from kubelite.kubelet.podstate import POD_UID_LABEL, PodState
+
+SANDBOX_RETRY = 10.0
+"""Seconds before a pod worker tries again to create a sandbox the runtime refused."""
 
 
 class SandboxMixin(PodState):
@@ -47,21 +52,33 @@ class SandboxMixin(PodState):
             labels=self._labels(),
         )
 
-    async def _ensure_sandbox(self) -> None:
+    async def _ensure_sandbox(self) -> bool:
+        """A ready sandbox: adopted, kept, or created; False (and a FailedCreatePodSandBox event,
+        the next try in 10 s) when the runtime cannot create one."""
         runtime = self.ctx.runtime
         if not self.sandbox_id:
             await self._adopt_sandbox()
         if self.sandbox_id:
             status = await runtime.pod_sandbox_status(self.sandbox_id)
             if status.state is PodSandboxState.READY:
-                return
+                return True
             await runtime.remove_pod_sandbox(self.sandbox_id)  # it died: start over (KUB-14)
             self.sandbox_attempt += 1
         self.ctx.wakers.pop(self.sandbox_id, None)
-        self.sandbox_id = await runtime.run_pod_sandbox(self._sandbox_config())
+        self.sandbox_id = self.sandbox_ip = ""
+        if self._holding(""):
+            return False
+        try:
+            self.sandbox_id = await runtime.run_pod_sandbox(self._sandbox_config())
+        except CRIError as err:
+            message = f"Failed to create pod sandbox: {err}"
+            self.ctx.record(self.pod, "Warning", "FailedCreatePodSandBox", message)
+            self._hold("", SANDBOX_RETRY)
+            return False
         self.ctx.wakers[self.sandbox_id] = self.wake
         status = await runtime.pod_sandbox_status(self.sandbox_id)
         self.sandbox_ip = self.ctx.config.node_ip if self.pod.spec.host_network else status.ip
+        return True
 
     async def _adopt_sandbox(self) -> None:
         """After a kubelet restart: take over the pod's ready sandbox from the runtime, if any."""

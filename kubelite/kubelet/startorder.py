@@ -38,7 +38,7 @@ class StartOrderMixin(ProbesMixin, ContainersMixin):
             if status is None:
                 await self._start(container, 0)
             elif status.state is ContainerState.CREATED:
-                await self.ctx.runtime.start_container(status.id)
+                await self._start_created(container, status.id)
             elif status.state is ContainerState.EXITED and should_restart(policy, status.exit_code):
                 await self._restart(container, status)
         if finished:
@@ -63,7 +63,7 @@ class StartOrderMixin(ProbesMixin, ContainersMixin):
             return False
         if status.state is not ContainerState.EXITED:
             if status.state is ContainerState.CREATED:
-                await self.ctx.runtime.start_container(status.id)
+                await self._start_created(container, status.id)
             return False
         if status.exit_code == 0:
             return True
@@ -77,7 +77,7 @@ class StartOrderMixin(ProbesMixin, ContainersMixin):
             await self._start(container, 0)
             return False
         if status.state is ContainerState.CREATED:
-            await self.ctx.runtime.start_container(status.id)
+            await self._start_created(container, status.id)
             return False
         if status.state is ContainerState.EXITED:
             await self._restart(container, status)
