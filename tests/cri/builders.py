@@ -13,6 +13,7 @@ from kubelite.cri import (
     ContainerMetadata,
     ContainerState,
     ContainerStatus,
+    LogOptions,
     PodSandboxConfig,
     PodSandboxMetadata,
 )
@@ -20,7 +21,7 @@ from tests.cri.harness import Harness
 
 RUN_LABEL = "kubelite.test/run"
 
-LONG_RUNNING = ("sh", "-c", "trap 'exit 143' TERM; while true; do sleep 1; done")
+LONG_RUNNING = ("sh", "-c", "trap 'exit 143' TERM; echo trapped; while true; do sleep 1; done")
 """Runs until stopped and dies of SIGTERM with 143 on every backend. (A bare `sleep` as PID 1 of a
 Docker container without an init process ignores SIGTERM, so it would wait out the grace period.)"""
 
@@ -89,7 +90,20 @@ async def new_container(
     container_id = await harness.runtime.create_container(sandbox[0], config, sandbox[1])
     if start:
         await harness.runtime.start_container(container_id)
+        if command == LONG_RUNNING:
+            await wait_output(harness, container_id, "trapped")
     return container_id
+
+
+async def wait_output(harness: Harness, container_id: str, text: str, within: float = 10.0) -> None:
+    """Wait until the container has printed `text`: for `LONG_RUNNING`, that its SIGTERM trap is set.
+    (Until then its shell, PID 1 of a Docker container, would ignore SIGTERM and wait out the grace.)"""
+
+    async def printed() -> bool:
+        lines = [line.text async for line in harness.runtime.logs(container_id, LogOptions())]
+        return text in lines
+
+    await harness.eventually(printed, within)
 
 
 async def wait_exited(harness: Harness, container_id: str, within: float = 10.0) -> ContainerStatus:
