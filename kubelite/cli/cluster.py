@@ -1,9 +1,10 @@
 """A whole cluster in this process: API server, scheduler, node lifecycle, pod GC and nodes.
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
-server over `storage`, starts the scheduler, the node lifecycle and pod GC controllers and `N`
-fake nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other
-images pull instantly), and yields a `LocalCluster` holding the client and the node pool.
+server over `storage`, starts the scheduler, the node lifecycle, pod GC, ReplicaSet and
+ReplicationController controllers and `N` fake nodes `node-1` … `node-N`
+(`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and
+yields a `LocalCluster` holding the client and the node pool.
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
 Docker daemon at `url` (`kubelite.kubelet.dockernode`); `RuntimeUnavailable` if none answers.
 Leaving the block stops every component (the stored objects, and the containers of running pods,
@@ -24,6 +25,7 @@ from kubelite.client import EventRecorder, InProcessClient
 from kubelite.clock import Clock, SystemClock
 from kubelite.controllers.nodelifecycle import NodeLifecycleController
 from kubelite.controllers.podgc import PodGCController
+from kubelite.controllers.replicaset import REPLICA_SET, REPLICATION_CONTROLLER, ReplicaController
 from kubelite.controllers.runtime import Manager
 from kubelite.informers import SharedInformerFactory
 from kubelite.kubelet import Kubelet, PodDispatcher
@@ -70,12 +72,18 @@ async def local_cluster(
     recorder = EventRecorder(client, "node-controller", clock=clock)
     NodeLifecycleController(manager, client, recorder)
     PodGCController(manager, client)
+    rs_events = EventRecorder(client, REPLICA_SET.component, clock=clock)
+    rc_events = EventRecorder(client, REPLICATION_CONTROLLER.component, clock=clock)
+    ReplicaController(manager, client, rs_events, REPLICA_SET)
+    ReplicaController(manager, client, rc_events, REPLICATION_CONTROLLER)
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
     pool = FakeNodePool(client, dispatcher, clock=clock)
     async with AsyncExitStack() as stack, anyio.create_task_group() as group:
         node_informers.start(group)
         await group.start(recorder.run)
+        await group.start(rs_events.run)
+        await group.start(rc_events.run)
         await group.start(manager.run)
         await group.start(Scheduler(client, SharedInformerFactory(client, clock=clock), clock=clock).run)
         await node_informers.wait_for_cache_sync()
