@@ -12,8 +12,7 @@ the acknowledged writes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import anyio
@@ -26,35 +25,12 @@ from kubelite.api.meta import ObjectMeta, Status, StatusCause, StatusDetails
 from kubelite.apiserver import APIServer
 from kubelite.cli.cluster import local_cluster
 from kubelite.clock import FakeClock
-from kubelite.store.batch import Batch
 from kubelite.store.interface import StorageFailedError
 from kubelite.store.sqlerrors import sqlite_error
 from kubelite.store.sqlite import SQLiteStorage
+from tests.store.faults import Faults, write_lock
 
 pytestmark = pytest.mark.anyio
-
-
-@contextmanager
-def write_lock(path: Path) -> Iterator[None]:
-    """A second, real connection holding the database's write lock until the block ends."""
-    other = sqlite3.connect(path, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        yield
-        other.execute("ROLLBACK")
-    finally:
-        other.close()
-
-
-class Faults:
-    """A `before_commit` hook raising the queued errors, one per batch."""
-
-    def __init__(self) -> None:
-        self.queue: list[BaseException] = []
-
-    def __call__(self, batch: Batch) -> None:
-        if self.queue:
-            raise self.queue.pop(0)
 
 
 def config(name: str, value: str = "one") -> ConfigMap:

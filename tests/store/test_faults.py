@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import anyio
@@ -22,7 +21,6 @@ import pytest
 from anyio.abc import TaskStatus
 from structlog.testing import capture_logs
 
-from kubelite.store.batch import Batch
 from kubelite.store.interface import (
     Event,
     EventType,
@@ -36,33 +34,11 @@ from kubelite.store.sqlerrors import classify, sqlite_error
 from kubelite.store.sqlite import SQLiteStorage
 
 from .conftest import pod, value
+from .faults import Faults, write_lock
 
 pytestmark = pytest.mark.anyio
 
 Outcome = Record | StorageError
-
-
-@contextmanager
-def write_lock(path: Path) -> Iterator[None]:
-    """A second, real connection holding the database's write lock until the block ends."""
-    other = sqlite3.connect(path, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        yield
-        other.execute("ROLLBACK")
-    finally:
-        other.close()
-
-
-class Faults:
-    """A `before_commit` hook raising the queued errors, one per batch, then letting batches pass."""
-
-    def __init__(self) -> None:
-        self.queue: list[BaseException] = []
-
-    def __call__(self, batch: Batch) -> None:
-        if self.queue:
-            raise self.queue.pop(0)
 
 
 async def attempt(writes: list[Callable[[], Awaitable[Record]]]) -> list[Outcome]:
@@ -240,13 +216,6 @@ def drop_table(path: Path) -> None:
     with sqlite3.connect(path) as other:
         other.execute("DROP TABLE objects")
     other.close()
-
-
-def inject(error: BaseException) -> Callable[[Path], BaseException]:
-    def make(path: Path) -> BaseException:
-        return error
-
-    return make
 
 
 FATAL = {
