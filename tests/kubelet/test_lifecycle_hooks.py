@@ -3,7 +3,9 @@ scheme://host:port/path (host defaulting to the pod IP, named ports resolved, `h
 User-Agent `kube-lifecycle/1.32`). As upstream's handler runner does, any HTTP answer counts as
 success, a 500 too; only a request that gets no answer fails. A failing postStart hook is a
 `FailedPostStartHook` event and kills the container, whose restart policy applies; a failing
-preStop hook is a `FailedPreStopHook` event and the pod still terminates. Kubelets on the fake
+preStop hook is a `FailedPreStopHook` event and the pod still terminates. Failure messages are the
+kubelet's handler runner's; a sleep postStart holds the container back from running, and a
+(deprecated) tcpSocket handler cannot run. Kubelets on the fake
 runtime send hooks over real loopback sockets here (`SocketProber`), and on a fake node's pod
 network through the scripted `FakeNetworkProber`."""
 
@@ -17,12 +19,16 @@ import pytest
 from kubelite.api.core import (
     Container,
     ContainerPort,
+    ExecAction,
     HTTPGetAction,
     HTTPHeader,
     Lifecycle,
     LifecycleHandler,
     Pod,
+    SleepAction,
+    TCPSocketAction,
 )
+from kubelite.cri import ExecResult
 from kubelite.kubelet import SocketProber
 from kubelite.kubelet.httpget import LIFECYCLE_AGENT, HTTPGetError, HTTPGetRequest, fetch
 from tests.kubelet.harness import IMAGE, Cluster, cluster, make_pod
@@ -174,4 +180,44 @@ async def test_a_failing_http_pre_stop_hook_is_an_event_and_the_pod_still_termin
             f'HTTP lifecycle hook (/stopping) for Container "main" in Pod "stop_default({created.metadata.uid})"'
             f' failed - error: Get "http://127.0.0.1:{port}/stopping": dial tcp 127.0.0.1:{port}:'
             " connect: connection refused"
+        )
+
+
+async def test_a_sleep_post_start_hook_holds_the_container_back_from_running() -> None:
+    """Upstream reports the container running only once its postStart hook has returned."""
+    hook = Lifecycle(post_start=LifecycleHandler(sleep=SleepAction(seconds=5)))
+    container = Container(name="main", image=IMAGE, command=["sleep", "3600"], lifecycle=hook)
+    async with cluster() as c:
+        begin = c.clock.monotonic()
+        await c.client.create(make_pod("sleepy", containers=[container]))
+        await c.until(lambda: _running(c, "sleepy"))
+        assert c.clock.monotonic() - begin == pytest.approx(5, abs=0.5)
+
+
+async def test_a_tcp_socket_hook_is_not_run_and_fails_as_upstream() -> None:
+    """tcpSocket is deprecated in lifecycle handlers: the kubelet cannot run it, so postStart fails."""
+    hook = Lifecycle(post_start=LifecycleHandler(tcp_socket=TCPSocketAction(port=80)))
+    container = Container(name="main", image=IMAGE, command=["sleep", "3600"], lifecycle=hook)
+    async with cluster() as c:
+        await c.client.create(make_pod("tcp", containers=[container], restart_policy="Never"))
+        await c.until(lambda: (p := c.pod("tcp")) is not None and p.status.phase == "Failed")
+        await c.until(lambda: bool(c.events("FailedPostStartHook")))
+        assert [e.message for e in c.events("FailedPostStartHook")] == ["Cannot run handler: invalid handler"]
+
+
+async def test_a_failing_exec_pre_stop_hook_is_an_event_with_its_output() -> None:
+    hook = Lifecycle(pre_stop=LifecycleHandler(exec=ExecAction(command=["drain", "--now"])))
+    container = Container(name="main", image=IMAGE, command=["sleep", "3600"], lifecycle=hook)
+    async with cluster() as c:
+        c.runtime.set_exec_handler(
+            lambda status, cmd: ExecResult(stdout=b"out\n", stderr=b"busy", exit_code=3)
+        )
+        created = await c.client.create(make_pod("drain", containers=[container]))
+        await c.until(lambda: _running(c, "drain"))
+        await c.client.delete(Pod, "drain", "default")
+        await c.until(lambda: c.pod("drain") is None and bool(c.events("FailedPreStopHook")))
+        [event] = c.events("FailedPreStopHook")
+        assert event.message == (
+            f'Exec lifecycle hook ([drain --now]) for Container "main" in Pod "drain_default({created.metadata.uid})"'
+            " failed - error: command 'drain --now' exited with 3: busy, message: \"out\\nbusy\""
         )
