@@ -5,9 +5,9 @@ success, a 500 too; only a request that gets no answer fails. A failing postStar
 `FailedPostStartHook` event and kills the container, whose restart policy applies; a failing
 preStop hook is a `FailedPreStopHook` event and the pod still terminates. Failure messages are the
 kubelet's handler runner's; a sleep postStart holds the container back from running, and a
-(deprecated) tcpSocket handler cannot run. Kubelets on the fake
-runtime send hooks over real loopback sockets here (`SocketProber`), and on a fake node's pod
-network through the scripted `FakeNetworkProber`."""
+(deprecated) tcpSocket handler cannot run. Kubelets on the fake runtime send hooks over real
+loopback sockets here (`SocketProber`), and on a fake node's pod network through the scripted
+`FakeNetworkProber`."""
 
 from __future__ import annotations
 
