@@ -159,7 +159,7 @@ async def _first_line(kubelet: Kubelet, name: str) -> list[str]:
     """The pod's first log line, waited for: Running means started, not yet scheduled on a CPU (a
     container without a CPU request has the least CPU weight there is, as on Kubernetes)."""
     lines = kubelet.logs("default", name, follow=True)
-    with anyio.move_on_after(10):
+    with anyio.move_on_after(30):  # CPU shares of 2 wait long on a busy machine
         # logs() is an async generator, typed as the AsyncIterator it promises: closed here at once.
         async with aclosing(lines):  # type: ignore[type-var]
             async for line in lines:
