@@ -290,3 +290,15 @@ async def test_scale_of_a_kind_whose_strategy_cannot_scale_is_404() -> None:
         await server.create(GADGETS, Gadget(metadata=ObjectMeta(name="g")), "default")
         with pytest.raises(NotFound, match=NOT_FOUND):
             await server.get_scale(GADGETS, "g", "default")
+
+
+async def test_a_passed_strategy_replaces_a_builtin_one() -> None:
+    async with MemoryStorage() as storage:
+        server = APIServer(storage, strategies={("", "ConfigMap"): Strategy(tracks_generation=True)})
+        await server.bootstrap()
+        created = await server.create(ConfigMap, ConfigMap(metadata=ObjectMeta(name="c")), "default")
+        assert created.metadata.generation == 1
+        other = APIServer(storage)
+        assert (await other.get(ConfigMap, "c", "default")).metadata.generation == 1
+        plain = await other.create(ConfigMap, ConfigMap(metadata=ObjectMeta(name="d")), "default")
+        assert plain.metadata.generation == 0, "each server has its own strategies"

@@ -41,10 +41,6 @@ class Strategies:
     def __init__(self, custom: Mapping[GroupKind, Strategy] | None = None) -> None:
         self._by_kind: dict[GroupKind, Strategy] = {**builtin_strategies(), **(custom or {})}
 
-    def register(self, group: str, kind: str, strategy: Strategy) -> None:
-        """Use `strategy` for `group`/`kind` from now on."""
-        self._by_kind[(group, kind)] = strategy
-
     def for_info(self, info: ResourceInfo) -> Strategy:
         key = (info.group, info.kind)
         strategy = self._by_kind.get(key)
