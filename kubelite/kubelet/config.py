@@ -7,7 +7,8 @@ the machine's CPUs and memory); `allocatable` defaults to `capacity`. `node_ip` 
 InternalIP (fake nodes get distinct ones from `fake_node_ip`). The defaults are upstream's:
 a Lease of 40 s renewed every 10 s (NODE-2), status computed every 10 s and written at least every
 5 min (NODE-3), crash-loop back-off 10 s doubling to 300 s (KUB-6), image pull back-off the same
-(KUB-3), and at least 2 s between SIGTERM and SIGKILL (KUB-12).
+(KUB-3), at least 2 s between SIGTERM and SIGKILL (KUB-12), and pod cleanup against the runtime
+every 2 s (upstream's housekeeping period).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class KubeletConfig:
     image_backoff_max: float = 300.0
     minimum_grace_period: float = 2.0
     pod_resync_period: float = 60.0
+    housekeeping_period: float = 2.0
     architecture: str = "amd64"
     operating_system: str = "linux"
 
@@ -93,6 +95,7 @@ class KubeletConfig:
             "crash_backoff_initial",
             "image_backoff_initial",
             "pod_resync_period",
+            "housekeeping_period",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name}: Invalid value: {getattr(self, name)}: must be positive")

@@ -9,7 +9,10 @@ registered and the kubelet is attached to its pod source) does, until cancelled:
   or `node_status_report_frequency` passed (NODE-3); Ready is False while the runtime does not
   answer;
 - runs one `PodWorker` per pod bound to the node (fed by a shared `PodDispatcher`) and wakes a
-  pod's worker on each of its containers' runtime events.
+  pod's worker on each of its containers' runtime events;
+- cleans up at start and every `housekeeping_period` (2 s) what the API no longer has
+  (`kubelite.kubelet.housekeeping`): workers of pods gone from the API end, and sandboxes of
+  unknown pods (deleted while the kubelet was down) are removed with their containers and IPs.
 Every loop is supervised: one that raises is logged and restarted after a back-off (1 s doubling
 to 30 s). Cancelling `run()` stops the agent as a crashed kubelet would stop: containers keep
 their state in the runtime and the Node and Lease are left as they were. `logs()` reads a
@@ -38,6 +41,7 @@ from kubelite.kubelet.backoff import Backoff
 from kubelite.kubelet.config import KubeletConfig
 from kubelite.kubelet.context import NodeContext, fetcher
 from kubelite.kubelet.dispatch import PodDispatcher
+from kubelite.kubelet.housekeeping import clean_up
 from kubelite.kubelet.images import ImageManager
 from kubelite.kubelet.lease import LEASE_NAMESPACE, lease_for, renewed
 from kubelite.kubelet.nodestatus import desired_status, initial_node, needs_write, stamp_heartbeat
@@ -101,6 +105,7 @@ class Kubelet:
             group.start_soon(self._supervise, "node-status", self._status_loop)
             group.start_soon(self._supervise, "container-events", self._container_events)
             self._pods.attach(self.name, self)
+            group.start_soon(self._supervise, "housekeeping", self._housekeeping_loop)
             try:
                 task_status.started()
                 await anyio.sleep_forever()
@@ -173,6 +178,15 @@ class Kubelet:
         if uid not in self.workers:
             return
         await self._ended.setdefault(uid, anyio.Event()).wait()
+
+    async def _housekeeping_loop(self) -> None:
+        """Upstream's HandlePodCleanups: at start (after the pods already bound were handed to
+        workers, so their sandboxes are adopted, not removed), then every `housekeeping_period`."""
+        assert self._ctx is not None
+        while True:
+            in_api = self._pods.pod_uids(self.name)
+            await clean_up(self.runtime, self._ctx.volumes, self.workers, in_api)
+            await self.clock.sleep(self.config.housekeeping_period)
 
     async def _container_events(self) -> None:
         assert self._ctx is not None

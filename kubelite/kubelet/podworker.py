@@ -21,8 +21,9 @@ ending, a probe period, the active deadline, a periodic resync). A sync is level
 A DELETE (or the pod leaving the API) cancels the start-up part of a sync in flight (sandbox
 creation, image pulls, container creation and starts, probes, postStart hooks): the worker goes
 straight to termination and the cancelled work is not carried on, so a container whose image was
-still being pulled is never created. A cancel may leave a created-but-not-started container or a
-sandbox behind; termination and teardown find them in the runtime by the pod's labels.
+still being pulled is never created. A cancel may leave a created-but-not-started container (the
+teardown removes it with the sandbox) or, on a runtime that was mid-call, a sandbox the worker
+never learnt of (the kubelet's periodic cleanup removes it once the worker has ended).
 
 A sync that raises is logged and retried with back-off (1 s doubling to 30 s); the worker itself
 never dies of it.
