@@ -1,0 +1,1 @@
+"""Handlers for each verb over a resolved `Target`; `routes.dispatch` picks one per request."""

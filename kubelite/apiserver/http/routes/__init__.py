@@ -1,0 +1,1 @@
+"""URL routing of the Kubernetes API: `paths` resolves a resource path, `dispatch` picks the handler."""
