@@ -1,0 +1,144 @@
+"""The ReplicaSet controller alone on a `Manager`, with fakes at the client boundary.
+
+- `QuotaClient`: an in-process client whose pod creates fail with 403 Forbidden once `allowance`
+  creates have been spent (a ResourceQuota stand-in); every attempt is recorded, and `batches`
+  groups attempts that were in flight together (a new group starts when none is in flight).
+- `LaggingClient`: an in-process client whose Pod watch delivers each event late (a random delay
+  on the virtual clock) and often twice, as a slow, repetitive informer feed would.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+import anyio
+import anyio.lowlevel
+
+from kubelite.api.apps import ReplicaSet
+from kubelite.api.core import Event, Pod
+from kubelite.api.errors import Forbidden
+from kubelite.api.results import WatchEvent
+from kubelite.apiserver import APIServer
+from kubelite.client import EventRecorder, InProcessClient
+from kubelite.clock import FakeClock
+from kubelite.controllers.replicaset import REPLICA_SET, ReplicaController, ReplicaSetSettings
+from kubelite.controllers.runtime import Manager
+from kubelite.informers import Lister, SharedInformerFactory
+from kubelite.store.memory import MemoryStorage
+
+QUOTA_MESSAGE = 'pods "web" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=3'
+
+
+class QuotaClient(InProcessClient):
+    def __init__(self, server: APIServer, clock: FakeClock, allowance: int) -> None:
+        super().__init__(server)
+        self.clock = clock
+        self.allowance = allowance
+        self.attempts: list[bool] = []
+        self.batches: list[list[bool]] = []
+        self._in_flight = 0
+
+    async def create(self, obj: Any, *, dry_run: bool = False) -> Any:
+        if not isinstance(obj, Pod):
+            return await super().create(obj, dry_run=dry_run)
+        allowed = self.allowance > 0
+        self.allowance -= int(allowed)
+        self.attempts.append(allowed)
+        if self._in_flight == 0:
+            self.batches.append([])
+        self.batches[-1].append(allowed)
+        self._in_flight += 1
+        try:
+            await anyio.lowlevel.checkpoint()
+            if not allowed:
+                raise Forbidden(QUOTA_MESSAGE)
+            return await super().create(obj, dry_run=dry_run)
+        finally:
+            self._in_flight -= 1
+
+
+class _LaggingWatch:
+    def __init__(self, inner: Any, clock: FakeClock, rng: random.Random, max_delay: float) -> None:
+        self._inner, self._clock, self._rng, self._max_delay = inner, clock, rng, max_delay
+
+    async def __aenter__(self) -> Self:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._inner.__aexit__(exc_type, exc, tb)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def __aiter__(self) -> AsyncIterator[WatchEvent[Any]]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[WatchEvent[Any]]:
+        async for event in self._inner:
+            await self._clock.sleep(self._rng.uniform(0, self._max_delay))
+            yield event
+            if event.object is not None and self._rng.random() < 0.5:
+                yield event
+
+
+class LaggingClient(InProcessClient):
+    def __init__(self, server: APIServer, clock: FakeClock, seed: int, max_delay: float = 1.0) -> None:
+        super().__init__(server)
+        self._clock, self._rng, self._max_delay = clock, random.Random(seed), max_delay
+
+    def watch(self, kind: Any, namespace: str | None = None, **options: Any) -> Any:
+        inner = super().watch(kind, namespace, **options)
+        if kind is not Pod:
+            return inner
+        return _LaggingWatch(inner, self._clock, self._rng, self._max_delay)
+
+
+@dataclass
+class Alone:
+    server: APIServer
+    client: InProcessClient
+    clock: FakeClock
+    controller: ReplicaController[ReplicaSet]
+    pods: Lister[Pod]
+    sets: Lister[ReplicaSet]
+    events: Lister[Event]
+    recorder: EventRecorder
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    async def until(self, done: Callable[[], bool], seconds: float = 20) -> None:
+        with anyio.fail_after(seconds):
+            await self.clock.run_until(done)
+
+
+@asynccontextmanager
+async def alone(
+    writer: Callable[[APIServer, FakeClock], InProcessClient],
+    reader: Callable[[APIServer, FakeClock], InProcessClient] | None = None,
+    settings: ReplicaSetSettings | None = None,
+) -> AsyncIterator[Alone]:
+    """The controller writing through `writer(server, clock)`, its informers reading `reader`'s."""
+    clock = FakeClock()
+    async with MemoryStorage(history=10_000) as storage:
+        server = APIServer(storage, clock=clock)
+        await server.bootstrap()
+        client = writer(server, clock)
+        manager = Manager(reader(server, clock) if reader else client, clock=clock)
+        recorder = EventRecorder(client, "replicaset-controller", clock=clock)
+        controller = ReplicaController(manager, client, recorder, REPLICA_SET, settings)
+        observer = SharedInformerFactory(InProcessClient(server), clock=clock)
+        listers = (observer.lister(Pod), observer.lister(ReplicaSet), observer.lister(Event))
+        async with anyio.create_task_group() as group:
+            observer.start(group)
+            await group.start(recorder.run)
+            await group.start(manager.run)
+            await observer.wait_for_cache_sync()
+            yield Alone(server, client, clock, controller, *listers, recorder)
+            group.cancel_scope.cancel()

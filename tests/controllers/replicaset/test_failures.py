@@ -1,0 +1,56 @@
+"""Failed creates (RS-4, RS-8, RS-10): the first failing slow-start batch ends the sync's creates,
+the unattempted pods' expectations are released (the next sync does not wait 5 minutes), the
+ReplicaSet gets ReplicaFailure=True / FailedCreate and Warning FailedCreate events, and a clean sync
+removes the condition."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubelite.api.apps import ReplicaSet
+from kubelite.clock import rfc3339
+from tests.controllers.replicaset.harness import QUOTA_MESSAGE, Alone, QuotaClient, alone
+from tests.controllers.replicaset.support import replica_set
+
+pytestmark = pytest.mark.anyio
+
+
+def _rs(a: Alone) -> ReplicaSet:
+    found = a.sets.get("web", "default")
+    assert found is not None
+    return found
+
+
+def _failure(a: Alone) -> list[tuple[str, str, str, str, str | None]]:
+    rs = a.sets.get("web", "default")
+    if rs is None:
+        return []
+    return [(c.type, c.status, c.reason, c.message, c.last_transition_time) for c in rs.status.conditions]
+
+
+async def test_rs4_rs8_rs10_failed_creates_stop_the_batches_and_set_replica_failure() -> None:
+    quota: list[QuotaClient] = []
+
+    def writer(server: object, clock: object) -> QuotaClient:
+        quota.append(QuotaClient(server, clock, allowance=3))  # type: ignore[arg-type]
+        return quota[0]
+
+    async with alone(writer) as a:
+        client = quota[0]
+        started = a.clock.now()
+        await a.client.create(replica_set(replicas=10))
+        await a.until(lambda: bool(_failure(a)) and _rs(a).status.replicas == 3)
+        assert client.batches[:3] == [[True], [True, True], [False] * 4]
+        assert all(batch == [False] for batch in client.batches[3:]), "a failing batch ends the sync"
+        assert _failure(a) == [("ReplicaFailure", "True", "FailedCreate", QUOTA_MESSAGE, rfc3339(started))]
+        await a.recorder.flush()
+        await a.until(lambda: len([e for e in a.events.list("default") if e.reason == "FailedCreate"]) >= 1)
+        failed = [e for e in a.events.list("default") if e.reason == "FailedCreate"]
+        assert {(e.type, e.message) for e in failed} == {("Warning", f"Error creating: {QUOTA_MESSAGE}")}
+        assert sum(e.count for e in failed) >= 4
+
+        client.allowance = 100
+        await a.until(lambda: _rs(a).status.replicas == 10 and not _failure(a), seconds=20)
+        assert a.clock.now() - started < 60, "released expectations: no 5-minute wait"
+        assert len(a.pods.list("default")) == 10
+        assert client.attempts.count(True) == 10
