@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install bench
+.PHONY: run test lint install bench mutation
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,3 +33,8 @@ test: lint
 
 bench: install
 	$(BIN)/python -m bench $(NAME)
+
+# Mutation testing (not part of `make test`): every module of pure logic in turn, or one module
+# against chosen tests: `make mutation MODULE=kubelite/api/labels.py TESTS=tests/api`.
+mutation: install
+	$(BIN)/python scripts/mutation.py $(MODULE) $(if $(TESTS),--tests $(TESTS))
