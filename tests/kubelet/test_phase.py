@@ -36,6 +36,16 @@ def crash_looping(name: str, code: int = 1) -> ContainerStatus:
     )
 
 
+def restarted(name: str, code: int = 1) -> ContainerStatus:
+    """Running again after an exit with `code`."""
+    return ContainerStatus(
+        name=name,
+        state=ContainerState(running=ContainerStateRunning(started_at="y")),
+        last_state=ContainerState(terminated=ContainerStateTerminated(exit_code=code, reason="Error")),
+        restart_count=1,
+    )
+
+
 def creating(name: str) -> ContainerStatus:
     """Waiting and never run."""
     return ContainerStatus(
@@ -51,6 +61,7 @@ def creating(name: str) -> ContainerStatus:
         ("OnFailure", [crash_looping("i")], [creating("c")], "Pending"),
         ("Never", [exited("i", 0), exited("j", 2)], [creating("c")], "Failed"),
         ("Never", [exited("i", 0), running("j")], [creating("c")], "Pending"),
+        ("Never", [restarted("i")], [creating("c")], "Pending"),
         # Init containers not finished, or an app container waiting that has never run → Pending.
         ("Always", [exited("i", 0)], [running("a"), creating("b")], "Pending"),
         ("Never", [], [exited("a", 0), creating("b")], "Pending"),
@@ -75,6 +86,7 @@ def creating(name: str) -> ContainerStatus:
         "init-failed-onfailure-restarts",
         "second-init-failed-never",
         "init-running",
+        "init-running-again-after-a-failure",
         "app-never-started",
         "app-never-started-never",
         "one-running-one-done",

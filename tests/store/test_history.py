@@ -60,15 +60,15 @@ async def test_api2_a_watch_opened_after_1024_events_of_its_lane_left_the_window
 async def test_trimmed_lanes_keep_only_about_the_window_in_memory() -> None:
     """Dropped events are freed once at least 1,024 of them make at least half of the lane's list:
     a long run never holds more than the window plus 1,024 events, or twice the window."""
-    history = filled(10, range(1, 1035))
+    history = filled(10, range(1, 1035))  # 1,024 dropped
     lane = history.lane("pods")
     assert len(lane.events) == 10 and lane.base == lane.start == 1024
-    history = filled(10, range(1, 1034))
-    assert len(history.lane("pods").events) == 1033
+    assert len(filled(10, range(1, 1034)).lane("pods").events) == 1033  # 1,023 dropped
+    assert len(filled(2000, range(1, 3025)).lane("pods").events) == 3024  # 1,024 dropped, under half
+    assert len(filled(2000, range(1, 4000)).lane("pods").events) == 3999  # 1,999 dropped, under half
+    assert len(filled(2000, range(1, 4001)).lane("pods").events) == 2000  # 2,000 dropped: half
     history = History(2000, 0)
-    history.append([event(r) for r in range(1, 2049)])  # 48 dropped: far from a chunk
-    assert len(history.lane("pods").events) == 2048
-    for start in range(2049, 20_000, 500):
+    for start in range(1, 20_000, 500):
         history.append([event(r) for r in range(start, start + 500)])
         assert len(history.lane("pods").events) <= 2 * 2000
     assert history.lane("pods").base >= 16_000, "old events were freed along the way"
@@ -110,6 +110,13 @@ async def test_lanes_are_read_separately_and_namespaces_filtered() -> None:
     assert len(history) == 4
 
 
+async def test_an_event_goes_to_its_resources_lane_even_in_a_namespace_named_like_a_resource() -> None:
+    history = History(100, 0)
+    pods, nodes = history.watch("pods", None, 0), history.watch("nodes", None, 0)
+    history.append([event(1, "nodes", ""), event(2, "pods", "nodes"), event(3, "pods", "pods")])
+    assert (ready(pods), ready(nodes)) == ([2, 3], [1])
+
+
 async def test_a_waiting_watcher_wakes_for_its_lane() -> None:
     history = History(100, 0)
     watch = history.watch("pods", None, 0)
@@ -134,7 +141,7 @@ async def test_close_ends_watches_and_fail_makes_them_raise() -> None:
     closed.close()
     with pytest.raises(StopAsyncIteration):
         ending._poll()
-    with pytest.raises(StorageError, match="closed"):
+    with pytest.raises(StorageError, match="^the store is closed$"):
         closed.watch("pods", None, 0)
     failed.fail(OSError("disk gone"))
     with pytest.raises(StorageError, match="disk gone"):
