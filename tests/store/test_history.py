@@ -8,7 +8,13 @@ import anyio
 import pytest
 
 from kubelite.store.history import History, HistoryWatch
-from kubelite.store.interface import Event, EventType, RevisionCompactedError, StorageError
+from kubelite.store.interface import (
+    Event,
+    EventType,
+    RevisionCompactedError,
+    StorageError,
+    StorageFailedError,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -141,13 +147,15 @@ async def test_close_ends_watches_and_fail_makes_them_raise() -> None:
     closed.close()
     with pytest.raises(StopAsyncIteration):
         ending._poll()
-    with pytest.raises(StorageError, match="^the store is closed$"):
+    with pytest.raises(StorageError, match=r"^the store is closed$"):
         closed.watch("pods", None, 0)
-    failed.fail(OSError("disk gone"))
-    with pytest.raises(StorageError, match="disk gone"):
+    failure = StorageFailedError("disk gone")
+    failed.fail(failure)
+    with pytest.raises(StorageFailedError, match=r"^disk gone$") as first:
         raising._poll()
-    with pytest.raises(StorageError, match="disk gone"):
+    with pytest.raises(StorageFailedError, match=r"^disk gone$") as second:
         failed.watch("pods", None, 0)
+    assert first.value is not second.value and first.value.__cause__ is failure
 
 
 def test_a_history_must_hold_at_least_one_event() -> None:
