@@ -228,7 +228,10 @@ def test_kub11_a_condition_differing_only_in_probe_time_is_kept_as_it_is() -> No
 
 
 def test_kub11_the_schedulers_pod_scheduled_record_is_kept_and_a_false_one_replaced() -> None:
-    bound = PodCondition(type="PodScheduled", status="True", last_transition_time="2025-12-31T23:00:00Z")
+    """A True PodScheduled is the scheduler's record of the binding: kept whole, reason and all."""
+    bound = PodCondition(
+        type="PodScheduled", status="True", reason="Bound", last_transition_time="2025-12-31T23:00:00Z"
+    )
     found = pod_conditions(
         make_pod(conditions=[bound]), sandbox_ready=True, init=[], app=[running("c")], phase="Running", now=T1
     )
