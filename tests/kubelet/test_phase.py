@@ -119,3 +119,26 @@ def test_kub7_a_deleted_pod_is_succeeded_only_if_every_container_exited_0(
     app: list[ContainerStatus], phase: str
 ) -> None:
     assert terminated_phase(app) == phase
+
+
+@pytest.mark.parametrize(
+    ("policy", "init", "app", "phase"),
+    [
+        ("Always", [creating("s")], [running("a"), creating("b")], "Pending"),
+        ("OnFailure", [running("s")], [exited("a", 0)], "Running"),
+        ("Never", [exited("s", 137)], [exited("a", 0)], "Succeeded"),
+        ("Never", [exited("i", 0), running("s")], [creating("a")], "Pending"),
+    ],
+    ids=[
+        "sidecar-never-ran-app-waiting",
+        "sidecar-keeps-pod-running",
+        "stopped-sidecar-ignored",
+        "app-waiting",
+    ],
+)
+def test_kub7_phase_with_a_sidecar(
+    policy: str, init: list[ContainerStatus], app: list[ContainerStatus], phase: str
+) -> None:
+    """A sidecar (an init container with restartPolicy Always) that runs counts as running; one
+    that stopped does not count; any container waiting to run keeps the pod Pending."""
+    assert pod_phase(policy, init, app, sidecars={"s"}) == phase
