@@ -66,3 +66,7 @@ def test_sch5_every_failing_resource_is_reported_with_an_extended_request() -> N
 def test_sch5_an_extended_request_on_a_node_with_room_for_the_rest_fits() -> None:
     """The fast path is skipped for extended requests; the full check must still say it fits."""
     assert fit(gpus("new", "1", cpu="1", memory="1Gi"), extra={GPU: "1"}) is None
+
+
+def test_sch5_an_empty_node_fits_a_pod_asking_for_all_of_an_extended_resource() -> None:
+    assert fit(gpus("new", "4"), extra={GPU: "4"}) is None
