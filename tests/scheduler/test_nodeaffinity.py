@@ -110,8 +110,9 @@ def test_sch4_empty_terms_match_nothing() -> None:
         (req("metadata.name", "NotIn", "node-a"), False),
         (req("metadata.uid", "In", "node-a"), False),
         (req("metadata.name", "Exists"), False),
+        (req("metadata.name", "Gt", "node-a"), False),
     ],
-    ids=["in", "in-miss", "notin", "notin-miss", "other-field", "exists-unsupported"],
+    ids=["in", "in-miss", "notin", "notin-miss", "other-field", "exists-unsupported", "gt-unsupported"],
 )
 def test_sch4_match_fields_metadata_name(requirement: NodeSelectorRequirement, expected: bool) -> None:
     assert fits(with_required(NodeSelectorTerm(match_fields=[requirement]))) is expected
@@ -122,6 +123,10 @@ def test_sch4_node_selector_pairs_must_all_be_labels() -> None:
     assert not fits(PodInfo(pod(node_selector={"zone": "a", "disk": "hdd"})))
     assert not fits(PodInfo(pod(node_selector={"gpu": "yes"})))
     assert not NodeAffinityPlugin().relevant(PodInfo(pod()))
+    assert NodeAffinityPlugin().relevant(PodInfo(pod(node_selector={"zone": "a"})))
+    assert NodeAffinityPlugin().relevant(
+        with_required(NodeSelectorTerm(match_fields=[req("metadata.name", "In", "a")]))
+    )
 
 
 def test_sch7_preferred_terms_score_normalised() -> None:

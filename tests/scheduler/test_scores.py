@@ -59,6 +59,10 @@ def test_sch7_taint_toleration_score_is_reverse_normalised() -> None:
     assert TaintToleration().score(PodInfo(pod()), nodes) == [100, 50, 0]
     tolerant = PodInfo(pod(tolerations=[Toleration(key="a", operator="Exists", effect=prefer)]))
     assert TaintToleration().score(tolerant, nodes) == [100, 100, 0]
+    any_effect = PodInfo(pod(tolerations=[Toleration(key="a", operator="Exists")]))
+    assert TaintToleration().score(any_effect, nodes) == [100, 100, 0], (
+        "an empty effect tolerates every effect"
+    )
     assert TaintToleration().score(PodInfo(pod()), nodes[:1]) is None
 
 
