@@ -6,7 +6,8 @@ this node, from the informer cache) is told its pod is gone (it tears down as af
 heard about); a sandbox labelled with a pod UID that neither the API nor any worker knows (left
 behind while the kubelet was down, or created behind its back) has its running containers stopped
 with a 1 s grace period (upstream's override for orphaned pods), then is removed with its
-containers (the runtime releases its IP), and the pod's volume directories are removed. Sandboxes
+containers (the runtime releases its IP), and the pod's volume directories are removed, as are
+the directories of any other pod nobody knows (a teardown cut short by a crash). Sandboxes
 without a pod UID label are not the kubelet's and are left alone. A runtime error on one sandbox
 is logged and the others are still cleaned; the next pass tries again. Returns the UIDs cleaned.
 """
@@ -57,6 +58,10 @@ async def clean_up(
         volumes.cleanup(owner)
         log.info("orphaned pod sandbox removed", sandbox=sandbox.id, pod_uid=owner)
         cleaned.append(owner)
+    for owner in volumes.pod_uids():
+        if owner not in in_api and owner not in workers:
+            volumes.cleanup(owner)
+            log.info("orphaned pod directory removed", pod_uid=owner)
     return cleaned
 
 

@@ -8,7 +8,7 @@ each container start; `hostPath` is the node path itself (created as a directory
 `volumeMounts` (`subPath` joins below the volume). A mount naming an unknown volume, or a
 missing ConfigMap/Secret that is not optional, raises `ConfigError`. With `root=None` (fake
 nodes) nothing is written and mounts point at the would-be paths. `cleanup(uid)` removes a pod's
-directories.
+directories; `pod_uids()` lists the pods that have some.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ class VolumeManager:
     def cleanup(self, uid: str) -> None:
         if self._root is not None:
             shutil.rmtree(self.pod_dir(uid), ignore_errors=True)
+
+    def pod_uids(self) -> list[str]:
+        """The UIDs of the pods that have a directory on this node (none on fake nodes)."""
+        if self._root is None or not (self._root / "pods").is_dir():
+            return []
+        return sorted(entry.name for entry in (self._root / "pods").iterdir() if entry.is_dir())
 
     async def _prepare(self, pod: Pod, volume: Volume) -> Path:
         if volume.host_path is not None:

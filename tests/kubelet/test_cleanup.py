@@ -8,9 +8,13 @@ of pods that still exist. The periodic pass removes a sandbox created behind the
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import anyio
+import anyio.abc
 import pytest
 
-from kubelite.api.core import Pod
+from kubelite.api.core import Container, EmptyDirVolumeSource, Pod, Volume, VolumeMount
 from kubelite.api.meta import DeleteOptions
 from kubelite.cri import (
     ContainerConfig,
@@ -134,3 +138,57 @@ async def test_a_worker_whose_pod_left_the_api_unheard_is_ended_by_the_periodic_
         assert c.clock.monotonic() - attached <= 2 + 0.01  # the next pass, not the 60 s resync
         assert await _owners(c) == []
         assert len(c.network) == 0
+
+
+async def test_at_start_the_directories_of_unknown_pods_are_removed(tmp_path: Path) -> None:
+    volume = Volume(name="scratch", empty_dir=EmptyDirVolumeSource())
+    main = Container(
+        name="main",
+        image=IMAGE,
+        command=["sleep", "3600"],
+        volume_mounts=[VolumeMount(name="scratch", mount_path="/s")],
+    )
+    async with cluster() as c:
+        c.stop_node("node-1")
+        await c.run_for(1)
+        old = c.kubelets["node-1"]
+        first = Kubelet(
+            c.client,
+            c.runtimes["node-1"],
+            c.images,
+            old.config,
+            c.dispatcher,
+            clock=c.clock,
+            data_dir=tmp_path,
+        )
+        scope = anyio.CancelScope()
+
+        async def run_first(*, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+            with scope:
+                await first.run(task_status=task_status)
+
+        await c.group.start(run_first)
+        pod = make_pod("vol", containers=[main])
+        pod.spec.volumes = [volume]
+        await c.client.create(pod)
+        await c.until(lambda: _running(c, "vol"))
+        found = c.pod("vol")
+        assert found is not None
+        pods = tmp_path / "kubelet" / "node-1" / "pods"
+        stray = pods / "uid-of-a-pod-deleted-mid-teardown" / "volumes" / "scratch"
+        stray.mkdir(parents=True)
+        scope.cancel()
+        await c.run_for(1)
+
+        second = Kubelet(
+            c.client,
+            c.runtimes["node-1"],
+            c.images,
+            old.config,
+            c.dispatcher,
+            clock=c.clock,
+            data_dir=tmp_path,
+        )
+        await c.group.start(second.run)
+        await c.until(lambda: not stray.parent.parent.exists())
+        assert sorted(p.name for p in pods.iterdir()) == [found.metadata.uid]

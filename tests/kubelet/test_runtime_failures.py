@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from kubelite.api.core import Container, Event, ExecAction, Lifecycle, LifecycleHandler, Pod
+from kubelite.api.meta import DeleteOptions
 from kubelite.cri import CRIError
 from tests.kubelet.harness import IMAGE, Cluster, cluster, make_pod
 
@@ -92,7 +93,10 @@ async def test_a_refused_sandbox_is_a_failed_create_pod_sandbox_event_and_is_ret
         await _retried_after_10s(c)
 
 
-async def test_a_delete_during_an_image_pull_cancels_it_and_the_container_is_never_created() -> None:
+@pytest.mark.parametrize("grace", [None, 0], ids=["graceful", "force"])
+async def test_a_delete_during_an_image_pull_cancels_it_and_the_container_is_never_created(
+    grace: int | None,
+) -> None:
     async with cluster() as c:
         c.images.set_pull("busybox:slow", latency=120)
         main = Container(name="main", image="busybox:slow", command=["sleep", "3600"])
@@ -103,9 +107,9 @@ async def test_a_delete_during_an_image_pull_cancels_it_and_the_container_is_nev
         assert _phase(pod) == "Pending" and _waiting(pod) == ("ContainerCreating", "")
         assert pod is not None
         deleted_at = c.clock.monotonic()
-        await c.client.delete(Pod, "slow", "default")  # grace 30 s
+        await c.client.delete(Pod, "slow", "default", options=DeleteOptions(grace_period_seconds=grace))
         await c.until(lambda: c.pod("slow") is None)
-        assert c.clock.monotonic() - deleted_at < 1  # not after the pull (115 s left)
+        assert c.clock.monotonic() - deleted_at < 1  # not after the pull (115 s left), nor the 30 s grace
         await c.run_for(300)
         assert await c.runtime.list_containers() == []
         assert await c.runtime.list_pod_sandbox() == []
