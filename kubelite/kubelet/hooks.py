@@ -13,7 +13,8 @@ out is a failure.
   `kube-lifecycle/1.32`. Any HTTP answer is a success, whatever its status code: upstream's hook
   runner reads no status code, only a failed request fails: `HTTP lifecycle hook (/path) for
   Container "c" in Pod "p" failed - error: Get "<url>": <cause>`. A named port that the container
-  does not declare fails the same way.
+  does not declare fails the same way. As upstream, an HTTPS hook that a plain-HTTP server answers
+  is retried over HTTP, and a success there is a `LifecycleHTTPFallback` warning event.
 - sleep waits `seconds` on the node's clock.
 - Any other handler (the deprecated tcpSocket) fails: `Cannot run handler: invalid handler`.
 The pod worker reacts: a failed postStart is a `FailedPostStartHook` event and the container is
@@ -23,12 +24,13 @@ termination goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from kubelite.api.core import Container, ExecAction, HTTPGetAction, LifecycleHandler, Pod
 from kubelite.cri import CRIError
 from kubelite.kubelet.context import NodeContext
-from kubelite.kubelet.httpget import LIFECYCLE_AGENT, HTTPGetError, HTTPGetRequest
+from kubelite.kubelet.httpget import LIFECYCLE_AGENT, HTTPGetError, HTTPGetRequest, PlainHTTPResponse
 from kubelite.kubelet.prober import resolve_port
 
 
@@ -53,7 +55,7 @@ async def _exec(ctx: NodeContext, container_id: str, action: ExecAction, within:
 
 
 async def _http(
-    ctx: NodeContext, container: Container, pod_ip: str, action: HTTPGetAction, within: float
+    ctx: NodeContext, pod: Pod, container: Container, pod_ip: str, action: HTTPGetAction, within: float
 ) -> str:
     """ "" or the error text of an httpGet handler."""
     try:
@@ -63,8 +65,26 @@ async def _http(
     request = HTTPGetRequest.of(action, port, pod_ip, LIFECYCLE_AGENT)
     try:
         await ctx.network.request(request, within)
+    except PlainHTTPResponse as error:
+        return await _http_fallback(ctx, pod, request, within, str(error))
     except HTTPGetError as error:
         return str(error)
+    return ""
+
+
+async def _http_fallback(
+    ctx: NodeContext, pod: Pod, https: HTTPGetRequest, within: float, failure: str
+) -> str:
+    """Upstream's fallback: an HTTPS hook answered in plain HTTP is retried over HTTP (without an
+    Authorization header); success is a `LifecycleHTTPFallback` warning, failure the HTTPS error."""
+    headers = tuple((name, value) for name, value in https.headers if name.lower() != "authorization")
+    try:
+        await ctx.network.request(dataclasses.replace(https, scheme="http", headers=headers), within)
+    except HTTPGetError:
+        return failure
+    where = f"{https.host}:{https.port}"
+    message = f"request to HTTPS lifecycle hook {where} got HTTP response, retry with HTTP succeeded"
+    ctx.record(pod, "Warning", "LifecycleHTTPFallback", message)
     return ""
 
 
@@ -83,7 +103,7 @@ async def run_hook(
         failure = await _exec(ctx, container_id, handler.exec, within)
         return failure and f"Exec lifecycle hook ([{' '.join(handler.exec.command)}]) {where} {failure}"
     if handler.http_get is not None:
-        failure = await _http(ctx, container, pod_ip, handler.http_get, within)
+        failure = await _http(ctx, pod, container, pod_ip, handler.http_get, within)
         return failure and f"HTTP lifecycle hook ({handler.http_get.path}) {where} {failure}"
     if handler.sleep is not None:
         await ctx.clock.sleep(min(handler.sleep.seconds, within))

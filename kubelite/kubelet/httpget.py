@@ -7,7 +7,9 @@ default; `Accept: */*` unless given). `fetch(request, within)` connects, sends t
 (HTTP/1.1, `Connection: close`), reads the status line and returns its code; it never reads the
 body. HTTPS does not verify the server's certificate, as the kubelet's probes and hooks don't.
 When no status line arrives within `within` seconds (refused, reset, unresolvable, TLS failure,
-timeout, not HTTP), it raises `HTTPGetError`, whose text reads like Go's `Get "<url>": <cause>`.
+timeout, not HTTP), it raises `HTTPGetError`, whose text reads like Go's `Get "<url>": <cause>`;
+an HTTPS request that a plain-HTTP server answers raises its subclass `PlainHTTPResponse`
+("http: server gave HTTP response to HTTPS client").
 Cancelling a fetch closes its connection; nothing is left behind.
 """
 
@@ -31,6 +33,14 @@ _MAX_STATUS_LINE = 4096
 
 class HTTPGetError(Exception):
     """No HTTP answer; the message says why, in the shape of Go's `*url.Error`."""
+
+
+class PlainHTTPResponse(HTTPGetError):
+    """An HTTPS request that a plain-HTTP server answered (the TLS handshake met an HTTP reply)."""
+
+
+_NOT_TLS = {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST"}
+"""OpenSSL's reasons when the first bytes from the server are not a TLS record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +83,18 @@ def _tls() -> ssl.SSLContext:
     return context
 
 
+def _tls_failure(error: BaseException) -> ssl.SSLError | None:
+    found: BaseException | None = error
+    while found is not None and not isinstance(found, ssl.SSLError):
+        found = found.__cause__
+    return found
+
+
 def _reason(error: BaseException) -> str:
-    """The OS-level reason inside `error` ("connection refused"), else its own text."""
+    """The TLS or OS-level reason inside `error` ("connection refused"), else its own text."""
+    tls = _tls_failure(error)
+    if tls is not None:
+        return f"tls: {(tls.reason or str(tls)).lower().replace('_', ' ')}"
     found: BaseException | None = error
     while found is not None and not (isinstance(found, OSError) and found.errno):
         found = found.__cause__
@@ -83,8 +103,16 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def _connect_failure(request: HTTPGetRequest, error: BaseException) -> HTTPGetError:
+    tls = _tls_failure(error)
+    if tls is not None and tls.reason in _NOT_TLS:
+        return PlainHTTPResponse("http: server gave HTTP response to HTTPS client")
+    if tls is not None:
+        return HTTPGetError(_reason(tls))
+    return HTTPGetError(f"dial tcp {request.host}:{request.port}: connect: {_reason(error)}")
+
+
 async def _connect(request: HTTPGetRequest) -> anyio.abc.ByteStream:
-    address = f"{request.host}:{request.port}"
     try:
         if request.scheme == "https":
             return await anyio.connect_tcp(
@@ -94,7 +122,7 @@ async def _connect(request: HTTPGetRequest) -> anyio.abc.ByteStream:
     except socket.gaierror as error:
         raise HTTPGetError(f"dial tcp: lookup {request.host}: no such host") from error
     except (OSError, anyio.BrokenResourceError) as error:
-        raise HTTPGetError(f"dial tcp {address}: connect: {_reason(error)}") from error
+        raise _connect_failure(request, error) from error
 
 
 async def _status_line(stream: anyio.abc.ByteStream) -> bytes:
@@ -134,4 +162,4 @@ async def fetch(request: HTTPGetRequest, within: float) -> int:
         cause = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
         raise HTTPGetError(f'Get "{request.url}": {cause}') from error
     except HTTPGetError as error:
-        raise HTTPGetError(f'Get "{request.url}": {error}') from error
+        raise type(error)(f'Get "{request.url}": {error}') from error

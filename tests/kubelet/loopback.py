@@ -34,9 +34,11 @@ async def http_server(
     *,
     watch: Cluster | None = None,
     tls: ssl.SSLContext | None = None,
+    eager: bool = False,
 ) -> AsyncIterator[Server]:
     """An HTTP server on 127.0.0.1 that keeps each request's head and answers `status_line`; with
-    `watch`, it also notes whether the cluster's container was still running when asked."""
+    `watch`, it also notes whether the cluster's container was still running when asked. An `eager`
+    server answers after the first bytes it receives, as servers answer a TLS handshake with a 400."""
     listener: anyio.abc.Listener[anyio.abc.ByteStream] = await anyio.create_tcp_listener(
         local_host="127.0.0.1", local_port=0
     )
@@ -47,8 +49,8 @@ async def http_server(
 
     async def answer(stream: anyio.abc.ByteStream) -> None:
         async with stream:
-            head = b""
-            while b"\r\n\r\n" not in head:
+            head = await stream.receive()
+            while not eager and b"\r\n\r\n" not in head:
                 head += await stream.receive()
             server.requests.append(head)
             if watch is not None:

@@ -7,7 +7,8 @@ preStop hook is a `FailedPreStopHook` event and the pod still terminates. Failur
 kubelet's handler runner's; a sleep postStart holds the container back from running, and a
 (deprecated) tcpSocket handler cannot run. Kubelets on the fake runtime send hooks over real
 loopback sockets here (`SocketProber`), and on a fake node's pod network through the scripted
-`FakeNetworkProber`."""
+`FakeNetworkProber`. An HTTPS hook that a plain-HTTP server answers is retried over HTTP with a
+`LifecycleHTTPFallback` warning, as upstream does since hooks honour their scheme."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from kubelite.api.core import (
 )
 from kubelite.cri import ExecResult
 from kubelite.kubelet import SocketProber
-from kubelite.kubelet.httpget import LIFECYCLE_AGENT, HTTPGetError, HTTPGetRequest, fetch
+from kubelite.kubelet.httpget import LIFECYCLE_AGENT, HTTPGetError, HTTPGetRequest, PlainHTTPResponse, fetch
 from tests.kubelet.harness import IMAGE, Cluster, cluster, make_pod
 from tests.kubelet.loopback import http_server, self_signed
 
@@ -221,3 +222,31 @@ async def test_a_failing_exec_pre_stop_hook_is_an_event_with_its_output() -> Non
             f'Exec lifecycle hook ([drain --now]) for Container "main" in Pod "drain_default({created.metadata.uid})"'
             " failed - error: command 'drain --now' exited with 3: busy, message: \"out\\nbusy\""
         )
+
+
+async def test_https_to_a_plain_http_server_is_told_apart() -> None:
+    async with http_server(b"HTTP/1.1 400 Bad Request", eager=True) as server:
+        with pytest.raises(PlainHTTPResponse) as answered:
+            await fetch(HTTPGetRequest("https", "127.0.0.1", server.port, "/x"), 2.0)
+    url = f"https://127.0.0.1:{server.port}/x"
+    assert str(answered.value) == f'Get "{url}": http: server gave HTTP response to HTTPS client'
+
+
+async def test_an_https_hook_answered_in_plain_http_falls_back_to_http_with_a_warning() -> None:
+    """Upstream's LifecycleHTTPFallback: retried over HTTP without the Authorization header."""
+    async with http_server(eager=True) as server, cluster(prober=SocketProber()) as c:
+        headers = [HTTPHeader(name="Authorization", value="Bearer x"), HTTPHeader(name="X-Hook", value="1")]
+        hook = HTTPGetAction(
+            host="127.0.0.1", port=server.port, path="/started", scheme="HTTPS", http_headers=headers
+        )
+        await c.client.create(make_pod("hook", containers=[_hooked(post_start=hook)]))
+        await c.until(lambda: _running(c, "hook") and bool(c.events("LifecycleHTTPFallback")))
+        [plain] = [request for request in server.requests if request.startswith(b"GET ")]
+        assert plain.startswith(b"GET /started HTTP/1.1\r\n") and b"X-Hook: 1\r\n" in plain
+        assert b"Authorization" not in plain
+        [event] = c.events("LifecycleHTTPFallback")
+        assert (event.type, event.message) == (
+            "Warning",
+            f"request to HTTPS lifecycle hook 127.0.0.1:{server.port} got HTTP response, retry with HTTP succeeded",
+        )
+        assert _restarts(c.pod("hook")) == 0 and c.events("FailedPostStartHook") == []
