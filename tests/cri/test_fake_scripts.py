@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import anyio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubelite.cri import (
     ContainerConfig,
@@ -18,7 +20,9 @@ from kubelite.cri import (
     KeyValue,
     LogOptions,
 )
-from kubelite.cri.fake.script import Step, parse_command, parse_script
+from kubelite.cri.fake import shell
+from kubelite.cri.fake.commands import Kind
+from kubelite.cri.fake.script import Step, UnsupportedScript, parse_command, parse_script
 from tests.cri.builders import new_sandbox
 from tests.cri.harness import FakeHarness
 
@@ -250,3 +254,28 @@ def test_parse_keeps_the_descriptor_of_a_redirection() -> None:
     )
     assert parse_script("echo 2 >/x") == (Step(argv=("echo", "2"), redirect="/x"),)
     assert parse_script("echo '2>x'") == (Step(argv=("echo", "2>x")),)
+
+
+_WORDS = [
+    "if", "then", "elif", "else", "fi", "while", "until", "do", "done", "true", "false", ":",
+    "echo a", "echo $?", "exit 3", "sleep 1", "cat /f", "touch /f", "rm /f", "[ -f /f ]",
+    "[ $? -eq 0 ]", ";", "\n", "&&", "||", "&", "|", ">/f", "2>&1", ">&2", "2>/dev/null",
+    "'", '"', "for", "x=1", "$(", "(", "}", "#",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=14))
+def test_any_script_parses_or_is_rejected_and_runs_to_a_stop(words: list[str]) -> None:
+    """A property: any text either parses (jumps stay in the program) or raises UnsupportedScript,
+    and running it always stops: it exits, blocks, or sleeps, never spins the event loop."""
+    try:
+        program = parse_script(" ".join(words))
+    except UnsupportedScript:
+        return
+    assert all(0 <= step.jump <= len(program) for step in program if step.jump >= 0)
+    process = shell.Shell(program=program)
+    for _ in range(50):  # every `run` returns; a sleeping loop is resumed a bounded number of times
+        outcome = shell.run(process, {}, lambda stream, text: None)
+        if outcome.kind is not Kind.SLEEP:
+            break
