@@ -2,7 +2,8 @@
 
 - `QuotaClient`: an in-process client whose pod creates fail with 403 Forbidden once `allowance`
   creates have been spent (a ResourceQuota stand-in); every attempt is recorded, and `batches`
-  groups attempts that were in flight together (a new group starts when none is in flight).
+  groups attempts that were in flight together (a new group starts when none is in flight);
+  with `refuse_deletes` pod deletes fail with 403 Forbidden.
 - `LaggingClient`: an in-process client whose Pod watch delivers each event late (a random delay
   on the virtual clock) and often twice, as a slow, repetitive informer feed would.
 """
@@ -42,6 +43,13 @@ class QuotaClient(InProcessClient):
         self.attempts: list[bool] = []
         self.batches: list[list[bool]] = []
         self._in_flight = 0
+        self.refuse_deletes = False
+
+    async def delete(self, kind: Any, name: str, namespace: str = "", *, options: Any = None) -> Any:
+        if kind is Pod and self.refuse_deletes:
+            await anyio.lowlevel.checkpoint()
+            raise Forbidden(f'pods "{name}" is forbidden: deletion refused by policy')
+        return await super().delete(kind, name, namespace, options=options)
 
     async def create(self, obj: Any, *, dry_run: bool = False) -> Any:
         if not isinstance(obj, Pod):

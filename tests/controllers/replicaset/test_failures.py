@@ -54,3 +54,39 @@ async def test_rs4_rs8_rs10_failed_creates_stop_the_batches_and_set_replica_fail
         assert a.clock.now() - started < 60, "released expectations: no 5-minute wait"
         assert len(a.pods.list("default")) == 10
         assert client.attempts.count(True) == 10
+
+
+async def test_rs5_rs8_rs10_failed_deletes_set_replica_failure_failed_delete() -> None:
+    quota: list[QuotaClient] = []
+
+    def writer(server: object, clock: object) -> QuotaClient:
+        quota.append(QuotaClient(server, clock, allowance=100))  # type: ignore[arg-type]
+        return quota[0]
+
+    async with alone(writer) as a:
+        client = quota[0]
+        await a.client.create(replica_set(replicas=3))
+        await a.until(lambda: (rs := a.sets.get("web", "default")) is not None and rs.status.replicas == 3)
+        client.refuse_deletes = True
+        scaled_at = a.clock.now()
+        await a.client.patch(ReplicaSet, "web", {"spec": {"replicas": 1}}, "default")
+        await a.until(lambda: bool(_failure(a)))
+        (condition,) = _failure(a)
+        assert condition[:3] == ("ReplicaFailure", "True", "FailedDelete")
+        assert condition[3].startswith('pods "web-') and condition[3].endswith(
+            '" is forbidden: deletion refused by policy'
+        )
+        assert condition[4] == rfc3339(scaled_at)
+        await a.recorder.flush()
+        await a.until(lambda: any(e.reason == "FailedDelete" for e in a.events.list("default")))
+        failed = [e for e in a.events.list("default") if e.reason == "FailedDelete"]
+        assert all(e.type == "Warning" and e.message.startswith("Error deleting: pods") for e in failed)
+        assert _rs(a).status.replicas == 3
+
+        client.refuse_deletes = False
+        await a.until(lambda: _rs(a).status.replicas == 1 and not _failure(a))
+        await a.until(
+            lambda: len([e for e in a.events.list("default") if e.reason == "SuccessfulDelete"]) == 2
+        )
+        deleted = sorted(e.message for e in a.events.list("default") if e.reason == "SuccessfulDelete")
+        assert all(m.startswith("Deleted pod: web-") for m in deleted)

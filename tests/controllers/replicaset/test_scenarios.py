@@ -219,3 +219,23 @@ async def test_rs11_replication_controller_runs_the_same_algorithm_with_its_own_
         events = [e for e in r.events.list("default") if e.involved_object.uid == uid]
         assert {e.source.component for e in events} == {"replication-controller"}
         assert sorted({e.reason for e in events}) == ["SuccessfulCreate", "SuccessfulDelete"]
+
+
+async def test_rs5_rs6_scale_down_deletes_the_lowest_deletion_cost_first() -> None:
+    async with running() as r:
+        created = await r.cluster.client.create(replica_set(replicas=3))
+        uid = created.metadata.uid
+        await r.until(lambda: r.rs().status.ready_replicas == 3 if r.sets.get("web", "default") else False)
+        names = [p.metadata.name for p in r.owned(uid)]
+        costs = {names[0]: "100", names[1]: "-100", names[2]: "0"}
+        for name, cost in costs.items():
+            patch = {"metadata": {"annotations": {"controller.kubernetes.io/pod-deletion-cost": cost}}}
+            await r.cluster.client.patch(Pod, name, patch, "default")
+        await r.until(
+            lambda: all((p := r.pods.get(n, "default")) is not None and p.metadata.annotations for n in names)
+        )
+        await _scale(r.cluster.client, r.rs(), 1)
+        await r.until(lambda: len(r.owned(uid)) == 1 and r.rs().status.replicas == 1)
+        assert [p.metadata.name for p in r.owned(uid)] == [names[0]]
+        await r.until(lambda: len(r.messages("SuccessfulDelete")) == 2)
+        assert r.messages("SuccessfulDelete") == sorted(f"Deleted pod: {n}" for n in names[1:])
