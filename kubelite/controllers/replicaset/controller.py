@@ -30,6 +30,7 @@ import structlog
 
 from kubelite.api.core import Pod
 from kubelite.api.errors import NotFound
+from kubelite.api.labels import Selector
 from kubelite.api.meta import Object
 from kubelite.client import Client, EventRecorder
 from kubelite.controllers.replicaset.claims import Claims, plan_claims
@@ -39,7 +40,14 @@ from kubelite.controllers.replicaset.ranking import deletion_order
 from kubelite.controllers.replicaset.scale import BURST_REPLICAS, plan_scale, scale_diff
 from kubelite.controllers.replicaset.status import ManageFailure, compute_status, resync_after, status_patch
 from kubelite.controllers.replicaset.writes import adopt, check_can_adopt, new_pod, release
-from kubelite.controllers.runtime import Expectations, Manager, Request, Result, slow_start_batch
+from kubelite.controllers.runtime import (
+    Expectations,
+    Manager,
+    Request,
+    Result,
+    TerminalError,
+    slow_start_batch,
+)
 from kubelite.controllers.runtime.expectations import EXPECTATIONS_TIMEOUT
 from kubelite.informers import DeletedFinalStateUnknown, EventHandlers, unwrap
 
@@ -106,8 +114,11 @@ class ReplicaController(Generic[OwnerT]):
         return Result(requeue_after=delay) if delay else None
 
     async def _claim(self, owner: OwnerT, deleting: bool) -> list[Pod]:
+        selector = self._selector(owner)
+        if selector is None:
+            raise TerminalError(f"{self.kind.type.__name__} {owner.metadata.name} has an invalid selector")
         pods = [pod for pod in self._pods.list(owner.metadata.namespace) if is_active(pod)]
-        claims = plan_claims(owner.metadata.uid, self.kind.selector(owner), pods, owner_deleting=deleting)
+        claims = plan_claims(owner.metadata.uid, selector, pods, owner_deleting=deleting)
         claimed = list(claims.owned)
         if claims.adopt:
             await check_can_adopt(self._client, owner)
@@ -139,8 +150,10 @@ class ReplicaController(Generic[OwnerT]):
         diff = scale_diff(len(claimed), replicas)
         message = None
         if plan.create:
+            log.info("replicas_creating", count=plan.create, replicas=replicas, active=len(claimed))
             message = await self._create(owner, key, plan.create)
         elif plan.delete:
+            log.info("replicas_deleting", count=plan.delete, replicas=replicas, active=len(claimed))
             message = await self._delete(owner, key, claimed, plan.delete)
         return ManageFailure(diff, message) if message is not None else None
 
@@ -231,8 +244,15 @@ class ReplicaController(Generic[OwnerT]):
         return [
             Request(namespace, owner.metadata.name)
             for owner in self._owners.list(namespace)
-            if self.kind.selector(owner).matches(pod.metadata.labels)
+            if (selector := self._selector(owner)) is not None and selector.matches(pod.metadata.labels)
         ]
+
+    def _selector(self, owner: OwnerT) -> Selector | None:
+        """The owner's selector; None if it cannot be parsed (validation should have refused it)."""
+        try:
+            return self.kind.selector(owner)
+        except ValueError:
+            return None
 
     def _owner_key(self, pod: Pod) -> str | None:
         ref = controller_of(pod)
