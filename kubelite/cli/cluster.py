@@ -2,7 +2,7 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, ReplicaSet and
-ReplicationController controllers and `N` fake nodes `node-1` … `node-N`
+ReplicationController controllers, the garbage collector and `N` fake nodes `node-1` … `node-N`
 (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and
 yields a `LocalCluster` holding the client and the node pool.
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
@@ -23,6 +23,7 @@ import anyio
 from kubelite.apiserver import APIServer
 from kubelite.client import EventRecorder, InProcessClient
 from kubelite.clock import Clock, SystemClock
+from kubelite.controllers.garbagecollector import GarbageCollector
 from kubelite.controllers.nodelifecycle import NodeLifecycleController
 from kubelite.controllers.podgc import PodGCController
 from kubelite.controllers.replicaset import REPLICA_SET, REPLICATION_CONTROLLER, ReplicaController
@@ -76,6 +77,8 @@ async def local_cluster(
     rc_events = EventRecorder(client, REPLICATION_CONTROLLER.component, clock=clock)
     ReplicaController(manager, client, rs_events, REPLICA_SET)
     ReplicaController(manager, client, rc_events, REPLICATION_CONTROLLER)
+    gc_events = EventRecorder(client, "garbage-collector-controller", clock=clock)
+    collector = GarbageCollector(manager, client, server.registry, gc_events)
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
     pool = FakeNodePool(client, dispatcher, clock=clock)
@@ -84,7 +87,9 @@ async def local_cluster(
         await group.start(recorder.run)
         await group.start(rs_events.run)
         await group.start(rc_events.run)
+        await group.start(gc_events.run)
         await group.start(manager.run)
+        await group.start(collector.run)
         await group.start(Scheduler(client, SharedInformerFactory(client, clock=clock), clock=clock).run)
         await node_informers.wait_for_cache_sync()
         await pool.start(group, nodes)

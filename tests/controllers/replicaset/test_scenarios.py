@@ -7,7 +7,7 @@ import msgspec
 import pytest
 
 from kubelite.api.apps import ReplicaSet
-from kubelite.api.core import Pod, ReplicationController, ReplicationControllerSpec
+from kubelite.api.core import ConfigMap, Pod, ReplicationController, ReplicationControllerSpec
 from kubelite.api.meta import DeleteOptions, ObjectMeta, OwnerReference
 from kubelite.clock import parse_rfc3339
 from kubelite.controllers.replicaset.writes import AdoptionRefused, check_can_adopt
@@ -129,8 +129,12 @@ async def test_rs2_a_pod_whose_labels_stop_matching_is_released_and_replaced() -
 
 async def test_rs2_pods_controlled_by_another_owner_are_left_alone() -> None:
     async with running() as r:
+        # the other owner must exist, or the garbage collector deletes the pod (GC-3)
+        other = await r.cluster.client.create(
+            ConfigMap(metadata=ObjectMeta(name="other", namespace="default"))
+        )
         foreign_ref = OwnerReference(
-            api_version="apps/v1", kind="ReplicaSet", name="other", uid="other-uid", controller=True
+            api_version="v1", kind="ConfigMap", name="other", uid=other.metadata.uid, controller=True
         )
         pod = bare_pod("foreign")
         pod.metadata.owner_references = [foreign_ref]
@@ -138,7 +142,7 @@ async def test_rs2_pods_controlled_by_another_owner_are_left_alone() -> None:
         created = await r.cluster.client.create(replica_set(replicas=2))
         await r.until(lambda: len(r.owned(created.metadata.uid)) == 2 and r.rs().status.replicas == 2)
         foreign = await r.cluster.client.get(Pod, "foreign", "default")
-        assert [o.uid for o in foreign.metadata.owner_references] == ["other-uid"]
+        assert [o.uid for o in foreign.metadata.owner_references] == [other.metadata.uid]
         assert "foreign" not in [p.metadata.name for p in r.owned(created.metadata.uid)]
 
 
