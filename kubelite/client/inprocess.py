@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
 from kubelite.api.autoscaling import Scale
-from kubelite.api.core import Binding
+from kubelite.api.core import Binding, Namespace
 from kubelite.api.meta import DeleteOptions, Object
 from kubelite.api.policy import Eviction
 from kubelite.api.results import ObjectList, WatchEvent
@@ -154,3 +154,6 @@ class InProcessClient:
     async def evict(self, eviction: Eviction) -> None:
         meta = eviction.metadata
         await self._server.evict(meta.name, eviction, meta.namespace, self._ctx())
+
+    async def finalize_namespace(self, namespace: Namespace) -> Namespace:
+        return await self._server.finalize_namespace(namespace.metadata.name, namespace, self._ctx())

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from kubelite.api.autoscaling import Scale
-from kubelite.api.core import Binding
+from kubelite.api.core import Binding, Namespace
 from kubelite.api.meta import DeleteOptions, Object
 from kubelite.api.policy import Eviction
 from kubelite.api.results import ObjectList, WatchEvent
@@ -118,6 +118,11 @@ class SubResourceClient(Protocol):
     async def bind(self, binding: Binding) -> None: ...
 
     async def evict(self, eviction: Eviction) -> None: ...
+
+    async def finalize_namespace(self, namespace: Namespace) -> Namespace:
+        """PUT `namespaces/{name}/finalize`: writes `spec.finalizers` (nothing else); a terminating
+        namespace left without finalizers disappears."""
+        ...
 
 
 class Client(Reader, Writer, StatusWriter, Watcher, SubResourceClient, Protocol):
