@@ -2,9 +2,9 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, ReplicaSet and
-ReplicationController controllers, the garbage collector and `N` fake nodes `node-1` … `node-N`
-(`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and
-yields a `LocalCluster` holding the client and the node pool.
+ReplicationController controllers, the garbage collector, the namespace controller and `N` fake
+nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images
+pull instantly), and yields a `LocalCluster` holding the client and the node pool.
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
 Docker daemon at `url` (`kubelite.kubelet.dockernode`); `RuntimeUnavailable` if none answers.
 Leaving the block stops every component (the stored objects, and the containers of running pods,
@@ -24,6 +24,7 @@ from kubelite.apiserver import APIServer
 from kubelite.client import EventRecorder, InProcessClient
 from kubelite.clock import Clock, SystemClock
 from kubelite.controllers.garbagecollector import GarbageCollector
+from kubelite.controllers.namespace import NamespaceController
 from kubelite.controllers.nodelifecycle import NodeLifecycleController
 from kubelite.controllers.podgc import PodGCController
 from kubelite.controllers.replicaset import REPLICA_SET, REPLICATION_CONTROLLER, ReplicaController
@@ -79,6 +80,7 @@ async def local_cluster(
     ReplicaController(manager, client, rc_events, REPLICATION_CONTROLLER)
     gc_events = EventRecorder(client, "garbage-collector-controller", clock=clock)
     collector = GarbageCollector(manager, client, server.registry, gc_events)
+    NamespaceController(manager, client, server.registry)
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
     pool = FakeNodePool(client, dispatcher, clock=clock)
