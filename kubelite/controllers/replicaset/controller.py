@@ -17,7 +17,8 @@ One sync (`reconcile`), level-based, reading the listers:
    first; events `SuccessfulCreate`/`FailedCreate`/`SuccessfulDelete`/`FailedDelete` (RS-10);
 3. write the status when it changed (RS-8; `status`); a create or delete error sets ReplicaFailure
    and the sync then fails (rate-limited retry); with minReadySeconds it resyncs when the next
-   ready pod becomes available.
+   ready pod becomes available, and with unsatisfied expectations when they expire (upstream
+   waits for the next event instead).
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ class ReplicaSetSettings:
     """Seconds after which unobserved expectations no longer block a sync (RS-7; upstream 5 min)."""
 
 
+EXPIRY_MARGIN = 0.001
+"""The shortest requeue: expectations expire at their deadline, so look just after it."""
+
+
 class ManageReplicasError(Exception):
     """A create or delete of this sync failed; the sync is retried with back-off."""
 
@@ -105,13 +110,17 @@ class ReplicaController(Generic[OwnerT]):
         await self._write_status(owner, claimed, failure)
         if failure is not None:
             raise ManageReplicasError(failure.message)
-        delay = resync_after(
-            claimed,
-            replicas=self.kind.replicas(owner),
-            min_ready_seconds=self.kind.min_ready_seconds(owner),
-            now=self._clock.now(),
-        )
-        return Result(requeue_after=delay) if delay else None
+        delays = [
+            resync_after(
+                claimed,
+                replicas=self.kind.replicas(owner),
+                min_ready_seconds=self.kind.min_ready_seconds(owner),
+                now=self._clock.now(),
+            ),
+            self.expectations.expires_in(key),
+        ]
+        pending = [delay for delay in delays if delay is not None]
+        return Result(requeue_after=max(min(pending), EXPIRY_MARGIN)) if pending else None
 
     async def _claim(self, owner: OwnerT, deleting: bool) -> list[Pod]:
         selector = self._selector(owner)

@@ -67,6 +67,13 @@ class Expectations:
     def forget(self, key: str) -> None:
         self._records.pop(key, None)
 
+    def expires_in(self, key: str) -> float | None:
+        """Seconds until the unsatisfied expectations of `key` expire; None if `satisfied(key)`."""
+        if self.satisfied(key):
+            return None
+        record = self._records[key]
+        return max(0.0, record.recorded_at + self._timeout - self._clock.monotonic())
+
 
 async def slow_start_batch(
     count: int, call: Callable[[], Awaitable[None]], initial: int = SLOW_START_INITIAL_BATCH

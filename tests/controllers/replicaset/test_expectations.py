@@ -100,3 +100,18 @@ async def test_rs7_duplicated_delayed_events_never_push_live_pods_above_replicas
         group.cancel_scope.cancel()
     assert observer.violations == []
     assert observer.peak == 8
+
+
+async def test_rs7_unobserved_expectations_block_creates_for_5_minutes_but_status_still_updates() -> None:
+    async with alone(writer=lambda server, clock: InProcessClient(server)) as a:
+        await a.client.create(replica_set(replicas=2))
+        await a.until(lambda: (rs := a.sets.get("web", "default")) is not None and rs.status.replicas == 2)
+        a.controller.expectations.expect_creations("default/web", 5)  # five creates never observed
+        blocked_at = a.clock.now()
+        victim = a.pods.list("default")[0].metadata.name
+        await _delete(a, [victim])
+        await a.until(lambda: (rs := a.sets.get("web", "default")) is not None and rs.status.replicas == 1)
+        await a.until(lambda: a.clock.now() >= blocked_at + 299)
+        assert len([p for p in a.pods.list("default") if is_active(p)]) == 1, "no create before 5 min"
+        await a.until(lambda: len([p for p in a.pods.list("default") if is_active(p)]) == 2)
+        assert a.clock.now() >= blocked_at + 300

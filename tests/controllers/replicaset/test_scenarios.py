@@ -23,7 +23,9 @@ async def _scale(client: object, rs: ReplicaSet, replicas: int) -> None:
 
 async def test_rs4_rs8_rs10_create_runs_the_pods_and_reports_status_and_events() -> None:
     async with running() as r:
-        created = await r.cluster.client.create(replica_set(replicas=3))
+        rs = replica_set(replicas=3)
+        rs.spec.template.metadata.annotations = {"team": "blue"}
+        created = await r.cluster.client.create(rs)
         uid = created.metadata.uid
 
         def settled() -> bool:
@@ -41,6 +43,10 @@ async def test_rs4_rs8_rs10_create_runs_the_pods_and_reports_status_and_events()
             assert pod.metadata.generate_name == "web-"
             assert pod.metadata.name.startswith("web-")
             assert pod.metadata.labels == {"app": "web"}
+            assert pod.metadata.annotations == {"team": "blue"}
+            assert [(c.name, c.image, c.command) for c in pod.spec.containers] == [
+                ("web", "busybox:1.36", ["sleep", "3600"])
+            ]
             ref = pod.metadata.owner_references[0]
             assert (ref.api_version, ref.kind, ref.name, ref.uid) == ("apps/v1", "ReplicaSet", "web", uid)
             assert ref.controller is True and ref.block_owner_deletion is True
@@ -157,6 +163,21 @@ async def test_rs2_adoption_rereads_the_owner_live_and_refuses_a_replaced_one() 
         assert str(refused.value) == (
             f"original ReplicaSet default/web is gone: got uid {live.metadata.uid}, wanted {created.metadata.uid}"
         )
+        await r.cluster.client.patch(
+            ReplicaSet, "web", {"metadata": {"finalizers": ["example.com/hold"]}}, "default"
+        )
+        await r.cluster.client.delete(ReplicaSet, "web", "default")
+        deleting = await r.cluster.client.get(ReplicaSet, "web", "default")
+        with pytest.raises(AdoptionRefused) as refused:
+            await check_can_adopt(r.cluster.client, live)
+        assert str(refused.value) == (
+            f"ReplicaSet default/web has just been deleted at {deleting.metadata.deletion_timestamp}"
+        )
+        await r.cluster.client.create(bare_pod("orphan"))
+        later = r.clock.now() + 10
+        await r.until(lambda: r.clock.now() >= later)
+        orphan = await r.cluster.client.get(Pod, "orphan", "default")
+        assert orphan.metadata.owner_references == [], "an owner being deleted adopts nothing"
 
 
 async def test_rs3_a_terminating_pod_is_replaced_at_once() -> None:
