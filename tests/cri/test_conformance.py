@@ -19,7 +19,6 @@ from kubelite.cri import (
     CRIError,
     ImageNotFound,
     LinuxContainerResources,
-    LogOptions,
     PodSandboxFilter,
     PodSandboxState,
     SandboxNotFound,
@@ -33,6 +32,7 @@ from tests.cri.builders import (
     run_id,
     sandbox_config,
     wait_exited,
+    wait_output,
 )
 from tests.cri.harness import Harness
 
@@ -158,21 +158,9 @@ async def test_sleep_1_exits_0_after_about_a_second(harness: Harness) -> None:
     assert 0.5 <= status.finished_at - status.started_at <= 5
 
 
-async def _logged(harness: Harness, container_id: str, text: str) -> None:
-    """Wait until the container has logged `text` (its command has really begun)."""
-
-    async def seen() -> bool:
-        lines = [line.text async for line in harness.runtime.logs(container_id, LogOptions())]
-        return text in lines
-
-    await harness.eventually(seen)
-
-
 async def test_kub4_stop_sends_sigterm(harness: Harness) -> None:
     sandbox = await new_sandbox(harness)
-    trapping = "trap 'exit 143' TERM; echo trapped; while true; do sleep 1; done"
-    container_id = await new_container(harness, sandbox, "sh", "-c", trapping)
-    await _logged(harness, container_id, "trapped")  # a TERM before the trap would be ignored (PID 1)
+    container_id = await new_container(harness, sandbox, *LONG_RUNNING)  # returns once trapped
     await harness.runtime.stop_container(container_id, 10)
     status = await harness.runtime.container_status(container_id)
     assert (status.state, status.exit_code, status.reason) == (ContainerState.EXITED, 143, "Error")
@@ -194,7 +182,8 @@ async def test_kub4_stop_ends_a_plain_sleep(harness: Harness) -> None:
 
 async def test_kub4_process_ignoring_sigterm_is_killed_when_grace_runs_out(harness: Harness) -> None:
     sandbox = await new_sandbox(harness)
-    container_id = await new_container(harness, sandbox, "sh", "-c", "trap '' TERM; sleep 600")
+    container_id = await new_container(harness, sandbox, "sh", "-c", "trap '' TERM; echo trapped; sleep 600")
+    await wait_output(harness, container_id, "trapped")  # a stop before the trap would meet runc's init
     async with anyio.create_task_group() as group:
         group.start_soon(harness.runtime.stop_container, container_id, 5)
         await harness.elapse(0)  # let the stop begin
