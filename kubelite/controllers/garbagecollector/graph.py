@@ -18,6 +18,7 @@ Not thread-safe (one event loop); every method is all-or-nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from sys import intern
 
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
@@ -55,7 +56,7 @@ def node_of(info: ResourceInfo, obj: Object) -> Node:
     meta = obj.metadata
     deleting = meta.deletion_timestamp is not None
     owners = tuple(
-        OwnerRef(ref.uid, ref.api_version, ref.kind, ref.name, bool(ref.block_owner_deletion))
+        OwnerRef(ref.uid, intern(ref.api_version), intern(ref.kind), ref.name, bool(ref.block_owner_deletion))
         for ref in meta.owner_references
     )
     return Node(

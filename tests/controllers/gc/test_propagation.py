@@ -154,3 +154,29 @@ async def test_gc6_default_propagation_per_kind(make: object, orphans: bool) -> 
             assert dep is not None and dep.metadata.owner_references == []
         else:
             await r.until(lambda: r.get(ConfigMap, "dep") is None)
+
+
+async def test_gc5_replicaset_deleted_in_the_foreground_stays_until_its_pods_are_gone() -> None:
+    """Upstream's example with the ReplicaSet controller running: the RS's pods (C-3 references,
+    blocking) are deleted and run out their grace; the RS stays readable, terminating, meanwhile,
+    and no replacement pod is created (RS-9)."""
+    async with running() as r:
+        client = r.cluster.client
+        rs = _rs()
+        rs.spec.replicas = 2
+        rs.spec.template.spec.termination_grace_period_seconds = 10
+        created = await client.create(rs)
+
+        def pods() -> list[Pod]:
+            return [p for p in r.lister(Pod).list("default") if p.metadata.owner_references]
+
+        await r.until(lambda: len([p for p in pods() if p.status.phase == "Running"]) == 2)
+        assert all(p.metadata.owner_references[0].block_owner_deletion for p in pods())
+        start = r.clock.now()
+        await client.delete(ReplicaSet, "owner", "default", options=FOREGROUND)
+        await r.until(lambda: len(pods()) == 2 and all(p.metadata.deletion_timestamp for p in pods()))
+        kept = r.get(ReplicaSet, "owner")
+        assert kept is not None and kept.metadata.uid == created.metadata.uid
+        assert kept.metadata.finalizers == ["foregroundDeletion"] and kept.metadata.deletion_timestamp
+        await r.until(lambda: r.get(ReplicaSet, "owner") is None, seconds=30)
+        assert pods() == [] and r.clock.now() - start >= 9
