@@ -1,7 +1,7 @@
-"""Failed creates (RS-4, RS-8, RS-10): the first failing slow-start batch ends the sync's creates,
-the unattempted pods' expectations are released (the next sync does not wait 5 minutes), the
-ReplicaSet gets ReplicaFailure=True / FailedCreate and Warning FailedCreate events, and a clean sync
-removes the condition."""
+"""Slow start at the client boundary (RS-4): one sync creates at most 500 pods, in batches 1, 2,
+4, …; the first failing batch ends the sync's creates and the unattempted pods' expectations are
+released (the next sync does not wait 5 minutes). Failed creates and deletes (RS-8, RS-10) set
+ReplicaFailure=True with FailedCreate / FailedDelete and Warning events; a clean sync removes it."""
 
 from __future__ import annotations
 
@@ -90,3 +90,19 @@ async def test_rs5_rs8_rs10_failed_deletes_set_replica_failure_failed_delete() -
         )
         deleted = sorted(e.message for e in a.events.list("default") if e.reason == "SuccessfulDelete")
         assert all(m.startswith("Deleted pod: web-") for m in deleted)
+
+
+async def test_rs4_one_sync_creates_at_most_500_pods_in_slow_start_batches() -> None:
+    quota: list[QuotaClient] = []
+
+    def writer(server: object, clock: object) -> QuotaClient:
+        quota.append(QuotaClient(server, clock, allowance=1_000))  # type: ignore[arg-type]
+        return quota[0]
+
+    async with alone(writer) as a:
+        await a.client.create(replica_set(replicas=600))
+        await a.until(lambda: (rs := a.sets.get("web", "default")) is not None and rs.status.replicas == 600)
+        sizes = [len(batch) for batch in quota[0].batches]
+        assert sizes[:9] == [1, 2, 4, 8, 16, 32, 64, 128, 245], "the first sync: 500 pods, slow start"
+        assert sizes[9:] == [1, 2, 4, 8, 16, 32, 37], "the next sync: the remaining 100"
+        assert sum(sizes[:9]) == 500
