@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from kubelite.api.apps import ReplicaSet
-from kubelite.api.core import PodTemplateSpec, ReplicationController
+from kubelite.api.apps import ReplicaSet, ReplicaSetStatus
+from kubelite.api.core import PodTemplateSpec, ReplicationController, ReplicationControllerStatus
 from kubelite.api.labels import Selector, from_label_selector
 from kubelite.api.meta import Object, OwnerReference
 from kubelite.controllers.replicaset.status import Condition, ReplicaStatus
@@ -60,6 +60,21 @@ def _non_empty(selector: Selector) -> Selector:
     return Selector.nothing() if selector.empty else selector
 
 
+def _view(status: ReplicaSetStatus | ReplicationControllerStatus) -> ReplicaStatus:
+    """The kind-neutral view of either status (both have the same fields)."""
+    conditions = tuple(
+        Condition(c.type, c.status, c.reason, c.message, c.last_transition_time) for c in status.conditions
+    )
+    return ReplicaStatus(
+        replicas=status.replicas,
+        fully_labeled_replicas=status.fully_labeled_replicas,
+        ready_replicas=status.ready_replicas,
+        available_replicas=status.available_replicas,
+        observed_generation=status.observed_generation,
+        conditions=conditions,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _ReplicaSetKind:
     type: type[ReplicaSet] = ReplicaSet
@@ -79,14 +94,7 @@ class _ReplicaSetKind:
         return owner.spec.template
 
     def status(self, owner: ReplicaSet) -> ReplicaStatus:
-        s = owner.status
-        conditions = tuple(
-            Condition(c.type, c.status, c.reason, c.message, c.last_transition_time) for c in s.conditions
-        )
-        return ReplicaStatus(
-            s.replicas, s.fully_labeled_replicas, s.ready_replicas, s.available_replicas,
-            s.observed_generation, conditions,
-        )  # fmt: skip
+        return _view(owner.status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +116,7 @@ class _ReplicationControllerKind:
         return owner.spec.template if owner.spec.template is not None else PodTemplateSpec()
 
     def status(self, owner: ReplicationController) -> ReplicaStatus:
-        s = owner.status
-        conditions = tuple(
-            Condition(c.type, c.status, c.reason, c.message, c.last_transition_time) for c in s.conditions
-        )
-        return ReplicaStatus(
-            s.replicas, s.fully_labeled_replicas, s.ready_replicas, s.available_replicas,
-            s.observed_generation, conditions,
-        )  # fmt: skip
+        return _view(owner.status)
 
 
 REPLICA_SET: ReplicaKind[ReplicaSet] = _ReplicaSetKind()
