@@ -2,7 +2,7 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, ReplicaSet and
-ReplicationController controllers, the garbage collector, the namespace controller and `N` fake
+ReplicationController and Deployment controllers, the garbage collector, the namespace controller and `N` fake
 nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images
 pull instantly), and yields a `LocalCluster` holding the client and the node pool.
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
@@ -23,6 +23,8 @@ import anyio
 from kubelite.apiserver import APIServer
 from kubelite.client import EventRecorder, InProcessClient
 from kubelite.clock import Clock, SystemClock
+from kubelite.controllers.deployment import COMPONENT as DEPLOYMENT_COMPONENT
+from kubelite.controllers.deployment import DeploymentController
 from kubelite.controllers.garbagecollector import GarbageCollector
 from kubelite.controllers.namespace import NamespaceController
 from kubelite.controllers.nodelifecycle import NodeLifecycleController
@@ -81,6 +83,8 @@ async def local_cluster(
     gc_events = EventRecorder(client, "garbage-collector-controller", clock=clock)
     collector = GarbageCollector(manager, client, server.registry, gc_events)
     NamespaceController(manager, client, server.registry)
+    deployment_events = EventRecorder(client, DEPLOYMENT_COMPONENT, clock=clock)
+    DeploymentController(manager, client, deployment_events)
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
     pool = FakeNodePool(client, dispatcher, clock=clock)
@@ -90,6 +94,7 @@ async def local_cluster(
         await group.start(rs_events.run)
         await group.start(rc_events.run)
         await group.start(gc_events.run)
+        await group.start(deployment_events.run)
         await group.start(manager.run)
         await group.start(collector.run)
         await group.start(Scheduler(client, SharedInformerFactory(client, clock=clock), clock=clock).run)
