@@ -110,7 +110,7 @@ class Running:
 
     def messages(self, reason: str) -> list[str]:
         found = [e for e in self.events.list("default") if e.reason == reason]
-        return [e.message for e in sorted(found, key=lambda e: e.metadata.name)]
+        return [e.message for e in sorted(found, key=lambda e: int(e.metadata.resource_version or 0))]
 
     async def patch(
         self, body: Any, patch_type: PatchType = PatchType.STRATEGIC, name: str = "web"
