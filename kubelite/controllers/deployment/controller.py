@@ -35,7 +35,7 @@ from kubelite.controllers.deployment.recreate import plan_recreate
 from kubelite.controllers.deployment.rolling import plan_rolling
 from kubelite.controllers.deployment.status import is_complete
 from kubelite.controllers.deployment.sync import SyncState
-from kubelite.controllers.runtime import Manager, Request, Result
+from kubelite.controllers.runtime import Manager, Request, Result, TerminalError
 
 log = structlog.get_logger("kubelite.controllers.deployment")
 COMPONENT = "deployment-controller"
@@ -70,7 +70,10 @@ class DeploymentController:
         d = self._deployments.get(request.name, request.namespace)
         if d is None:
             return None
-        selector = from_label_selector(d.spec.selector)
+        try:
+            selector = from_label_selector(d.spec.selector)
+        except ValueError as err:
+            raise TerminalError(f"invalid selector: {err}") from err
         if selector.empty:
             await self._selecting_all(d)
             return None
