@@ -15,12 +15,12 @@ import anyio
 import msgspec
 
 from kubelite.api.apps import Deployment, DeploymentSpec
-from kubelite.api.autoscaling import Scale, ScaleSpec
 from kubelite.api.core import Container, Pod, PodSpec, PodTemplateSpec
 from kubelite.api.errors import APIError, NotFound
-from kubelite.api.meta import DeleteOptions, LabelSelector, Object, ObjectMeta
+from kubelite.api.meta import LabelSelector, Object, ObjectMeta
 from kubelite.cli.cluster import DockerSettings, LocalCluster, local_cluster
-from kubelite.client import InProcessClient, PatchType
+from kubelite.cli.demo_rollout import clear_previous, rollout
+from kubelite.client import InProcessClient
 from kubelite.client.inprocess import TypedWatch
 from kubelite.kubelet import Kubelet
 from kubelite.kubelet.dockernode import docker_answers
@@ -78,26 +78,10 @@ async def run_demo(settings: DemoSettings) -> None:
 
 
 async def _exercise(client: InProcessClient) -> None:
-    existing = await client.list(Deployment, "default")
-    if existing.items:
-        print(f"found {len(existing.items)} deployment(s) from an earlier run; deleting them")
-        for old in existing.items:
-            await client.delete(Deployment, old.metadata.name, "default")
-        for leftover in (await client.list(Pod, "default")).items:
-            await client.delete(
-                Pod, leftover.metadata.name, "default", options=DeleteOptions(grace_period_seconds=0)
-            )
+    await clear_previous(client)
     created = await client.create(web_deployment())
     show("created Deployment (note the defaults)", created)
-    await client.update_scale(
-        Deployment, Scale(metadata=ObjectMeta(name="web", namespace="default"), spec=ScaleSpec(replicas=4))
-    )
-    patch = {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "busybox:1.37"}]}}}}
-    patched = await client.patch(Deployment, "web", patch, "default", patch_type=PatchType.STRATEGIC)
-    print(
-        f"--- scaled to {patched.spec.replicas}, image {patched.spec.template.spec.containers[0].image}, "
-        f"generation {patched.metadata.generation}"
-    )
+    await rollout(client)
     await _rejected(client)
 
 

@@ -22,6 +22,13 @@ def test_demo_persists_objects_and_continues_the_revision(
     first = capsys.readouterr().out
     assert "kind: Deployment" in first and "revisionHistoryLimit: 10" in first
     assert "rejected (422 Invalid)" in first
+    rollout = re.findall(r"deployment/web revision (\d): 3 replicas, 3 updated, 3 available", first)
+    assert rollout == ["1", "2", "3"]
+    first_rs = re.search(r"replicaset/(web-\w+) revision 1: 2 replicas, image busybox:1.36", first)
+    assert first_rs is not None
+    assert f"replicaset/{first_rs[1]} revision 3: 3 replicas, image busybox:1.36" in first
+    assert re.search(r"replicaset/web-\w+ revision 2: 0 replicas, image busybox:1.37", first)
+    assert f"Scaled up replica set {first_rs[1]} from 0 to 2" in first
     assert re.search(r"pod/hello-\w+ Running on node-[12], podIP 10\.244\.", first)
     assert "--- logs: ['hello from kubelite']" in first
     assert re.search(r"pod/hello-\w+ is gone", first)
