@@ -1,10 +1,10 @@
 """A whole cluster in this process: API server, scheduler, node lifecycle, pod GC and nodes.
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
-server over `storage`, starts the scheduler, the node lifecycle, pod GC, ReplicaSet and
-ReplicationController and Deployment controllers, the garbage collector, the namespace controller and `N` fake
-nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images
-pull instantly), and yields a `LocalCluster` holding the client and the node pool.
+server over `storage`, starts the scheduler, the node lifecycle, pod GC, the ReplicaSet,
+ReplicationController and Deployment controllers, the garbage collector, the namespace controller
+and `N` fake nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present,
+other images pull instantly), and yields a `LocalCluster` holding the client and the node pool.
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
 Docker daemon at `url` (`kubelite.kubelet.dockernode`); `RuntimeUnavailable` if none answers.
 Leaving the block stops every component (the stored objects, and the containers of running pods,
