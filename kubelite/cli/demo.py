@@ -15,7 +15,17 @@ import anyio
 import msgspec
 
 from kubelite.api.apps import Deployment, DeploymentSpec
-from kubelite.api.core import Container, Pod, PodSpec, PodTemplateSpec
+from kubelite.api.core import (
+    Affinity,
+    Container,
+    NodeAffinity,
+    NodeSelector,
+    NodeSelectorRequirement,
+    NodeSelectorTerm,
+    Pod,
+    PodSpec,
+    PodTemplateSpec,
+)
 from kubelite.api.errors import APIError, NotFound
 from kubelite.api.meta import LabelSelector, Object, ObjectMeta
 from kubelite.cli.cluster import DockerSettings, LocalCluster, local_cluster
@@ -49,11 +59,19 @@ def show(title: str, obj: object) -> None:
     print(msgspec.yaml.encode(obj).decode().rstrip())
 
 
-def web_deployment() -> Deployment:
+def web_deployment(avoid: str | None = None) -> Deployment:
+    """The demo Deployment; its pods stay off the node `avoid` (the Docker node lacks its images)."""
     labels = {"app": "web"}
+    affinity = None
+    if avoid is not None:
+        away = NodeSelectorRequirement(key="kubernetes.io/hostname", operator="NotIn", values=[avoid])
+        terms = NodeSelector(node_selector_terms=[NodeSelectorTerm(match_expressions=[away])])
+        affinity = Affinity(
+            node_affinity=NodeAffinity(required_during_scheduling_ignored_during_execution=terms)
+        )
+    container = Container(name="web", image="busybox:1.36", command=["httpd", "-f"])
     template = PodTemplateSpec(
-        metadata=ObjectMeta(labels=labels),
-        spec=PodSpec(containers=[Container(name="web", image="busybox:1.36", command=["httpd", "-f"])]),
+        metadata=ObjectMeta(labels=labels), spec=PodSpec(containers=[container], affinity=affinity)
     )
     spec = DeploymentSpec(replicas=2, selector=LabelSelector(match_labels=labels), template=template)
     return Deployment(metadata=ObjectMeta(name="web", namespace="default"), spec=spec)
@@ -71,17 +89,22 @@ async def run_demo(settings: DemoSettings) -> None:
             async with anyio.create_task_group() as tg:
                 watch = client.watch(Pod, "default")
                 tg.start_soon(_print_events, watch)
-                await _exercise(client)
+                await _exercise(cluster, settings.nodes)
                 await _pod_lifecycle(cluster, settings.image)
                 watch.close()
         print(f"store at revision {storage.revision}; run again to see the objects persist")
 
 
-async def _exercise(client: InProcessClient) -> None:
+async def _exercise(cluster: LocalCluster, fake_nodes: int) -> None:
+    client = cluster.client
     await clear_previous(client)
-    created = await client.create(web_deployment())
+    avoid = cluster.docker.name if cluster.docker is not None else None
+    created = await client.create(web_deployment(avoid))
     show("created Deployment (note the defaults)", created)
-    await rollout(client)
+    if fake_nodes > 0:
+        await rollout(client)
+    else:
+        print("--- no fake nodes: the Deployment's pods have nowhere to run, so no rollout is shown")
     await _rejected(client)
 
 
