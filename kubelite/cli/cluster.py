@@ -47,6 +47,10 @@ class DockerSettings:
     """The image of each pod's sandbox container; it must be present in the daemon or pullable."""
     url: str | None = None
     """The daemon (`unix:///…` or `tcp://…`); None: `DOCKER_HOST`, else the default socket."""
+    sandbox_command: tuple[str, ...] | None = None
+    """The sandbox container's command; None: the Docker runtime's default (a long sleep)."""
+    node_name: str = "docker-node"
+    """The Docker node's name."""
 
 
 @dataclass
@@ -110,6 +114,8 @@ async def local_cluster(
                     sandbox_image=docker.sandbox_image,
                     url=docker.url,
                     clock=clock,
+                    sandbox_command=docker.sandbox_command,
+                    node_name=docker.node_name,
                 )
             )
             await group.start(real.run)

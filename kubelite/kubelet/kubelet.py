@@ -35,7 +35,7 @@ from kubelite.api.core import Node, Pod
 from kubelite.client import Client, EventRecorder
 from kubelite.client.errors import AlreadyExists, BadRequest, Conflict, NotFound
 from kubelite.clock import Clock, SystemClock
-from kubelite.cri import ImageService, LogOptions, RuntimeService
+from kubelite.cri import ImageService, LogLine, LogOptions, RuntimeService
 from kubelite.kubelet.admission import Admission
 from kubelite.kubelet.backoff import Backoff
 from kubelite.kubelet.config import KubeletConfig
@@ -277,11 +277,27 @@ class Kubelet:
         previous: bool = False,
     ) -> AsyncIterator[str]:
         """Lines of a container's log (the API's `pods/log`); errors are `BadRequest`/`NotFound`."""
+        async for line in self.log_lines(
+            namespace, name, container, tail_lines=tail_lines, follow=follow, previous=previous
+        ):
+            yield line.text
+
+    async def log_lines(
+        self,
+        namespace: str,
+        name: str,
+        container: str = "",
+        *,
+        tail_lines: int | None = None,
+        follow: bool = False,
+        previous: bool = False,
+    ) -> AsyncIterator[LogLine]:
+        """As `logs`, with each line's time and stream (for `timestamps=true`)."""
         worker = self._worker_for(namespace, name)
         container_id = await self._log_container(worker, container, previous)
         options = LogOptions(tail_lines=tail_lines, follow=follow)
         async for line in self.runtime.logs(container_id, options):
-            yield line.text
+            yield line
 
     def _worker_for(self, namespace: str, name: str) -> PodWorker:
         for worker in self.workers.values():

@@ -1,4 +1,5 @@
-"""`python -m kubelite`: the demo really stores and persists objects; bad flags exit 2."""
+"""`python -m kubelite`: the demo really stores and persists objects; bad flags exit 2 (the server's
+own tests, with no arguments too, are in test_server.py)."""
 
 from __future__ import annotations
 
@@ -44,19 +45,28 @@ def test_demo_persists_objects_and_continues_the_revision(
     assert again_start == end and again_end > again_start
 
 
-def test_no_arguments_runs_the_demo(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert main([]) == 0
-    assert (tmp_path / "data" / "kubelite.db").exists()
-    assert "store at revision" in capsys.readouterr().out
-
-
 @pytest.mark.parametrize(
     "argv",
-    [["bogus"], ["demo", "--nope"], ["demo", "--nodes", "-1"], ["demo", "--nodes", "two"]],
-    ids=["unknown-command", "unknown-flag", "negative-nodes", "non-integer-nodes"],
+    [
+        ["bogus"],
+        ["demo", "--nope"],
+        ["demo", "--nodes", "-1"],
+        ["demo", "--nodes", "two"],
+        ["server", "--nodes", "-1"],
+        ["server", "--nodes", "two"],
+        ["server", "--listen", "nowhere"],
+        ["server", "--runtime", "podman"],
+    ],
+    ids=[
+        "unknown-command",
+        "unknown-flag",
+        "negative-nodes",
+        "non-integer-nodes",
+        "server-negative-nodes",
+        "server-non-integer-nodes",
+        "server-bad-listen",
+        "server-unknown-runtime",
+    ],
 )
 def test_bad_arguments_exit_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:

@@ -1,0 +1,67 @@
+"""`ClusterPodStreams`: the HTTP transport's `PodStreams` for a `LocalCluster`.
+
+A request is routed to the kubelet of the node the pod is bound to (`LocalCluster.kubelet`). A pod
+that does not exist is a 404; one not bound to a node yet, or bound to a node this process does
+not run, is a 400 (as kube-apiserver answers when it cannot reach a kubelet); the kubelet's own
+errors (unknown container, container not started) pass through. Each line is yielded as bytes
+ending in a newline, with `timestamps` prefixed by its RFC 3339 time with nanoseconds and a space
+(the CRI log format). Closing the iterator closes the kubelet's log stream.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+
+from kubelite.api.core import Pod
+from kubelite.api.errors import BadRequest
+from kubelite.cli.cluster import LocalCluster
+from kubelite.cri import LogLine
+from kubelite.kubelet import Kubelet
+
+
+def rfc3339_nano(seconds: float) -> str:
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    nanos = round((seconds - int(seconds)) * 1e9) % 1_000_000_000
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{nanos:09d}Z"
+
+
+def _render(line: LogLine, timestamps: bool) -> bytes:
+    text = f"{rfc3339_nano(line.time)} {line.text}\n" if timestamps else f"{line.text}\n"
+    return text.encode()
+
+
+class ClusterPodStreams:
+    def __init__(self, cluster: LocalCluster) -> None:
+        self._cluster = cluster
+
+    async def _kubelet_for(self, namespace: str, name: str) -> Kubelet:
+        pod = await self._cluster.client.get(Pod, name, namespace)
+        node = pod.spec.node_name
+        if not node:
+            raise BadRequest(f'pod "{name}" is not scheduled to a node yet')
+        try:
+            return self._cluster.kubelet(node)
+        except KeyError:
+            raise BadRequest(f'pod "{name}" is on node "{node}", which this server does not run') from None
+
+    async def logs(
+        self,
+        namespace: str,
+        name: str,
+        container: str,
+        *,
+        tail_lines: int | None,
+        timestamps: bool,
+        follow: bool,
+        previous: bool,
+    ) -> AsyncIterator[bytes]:
+        kubelet = await self._kubelet_for(namespace, name)
+        lines = kubelet.log_lines(
+            namespace, name, container, tail_lines=tail_lines, follow=follow, previous=previous
+        )
+        # log_lines is an async generator, typed as the AsyncIterator it promises: closed here.
+        async with aclosing(lines):  # type: ignore[type-var]
+            async for line in lines:
+                yield _render(line, timestamps)
