@@ -23,9 +23,8 @@ import anyio
 
 from kubelite.cli.demo import DemoSettings, run_demo
 from kubelite.cli.logsetup import configure_logging
-from kubelite.cli.server import run_server
+from kubelite.cli.server import StartupError, run_server
 from kubelite.cli.serversettings import SettingsError, add_server_arguments, server_settings
-from kubelite.cri import RuntimeUnavailable
 
 
 def _node_count(text: str) -> int:
@@ -91,7 +90,7 @@ def _server(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     configure_logging(settings.log)
     try:
         anyio.run(run_server, settings)
-    except (RuntimeUnavailable, OSError, ExceptionGroup) as err:
+    except (StartupError, OSError, ExceptionGroup) as err:
         failure = _startup_failure(err)
         if failure is None:
             raise
@@ -105,7 +104,7 @@ def _startup_failure(err: BaseException) -> BaseException | None:
     task groups wrap it in exception groups."""
     while isinstance(err, BaseExceptionGroup) and len(err.exceptions) == 1:
         err = err.exceptions[0]
-    return err if isinstance(err, RuntimeUnavailable | OSError) else None
+    return err if isinstance(err, StartupError | OSError) else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import AsyncIterator
 from contextlib import aclosing
+from typing import Protocol
 
 from kubelite.api.core import Pod
 from kubelite.api.errors import BadRequest
 from kubelite.cli.cluster import LocalCluster
-from kubelite.cri import LogLine
 from kubelite.kubelet import Kubelet
 
 
@@ -27,7 +27,17 @@ def rfc3339_nano(seconds: float) -> str:
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{nanos:09d}Z"
 
 
-def _render(line: LogLine, timestamps: bool) -> bytes:
+class _Line(Protocol):
+    """A CRI log line (`kubelite.cri.LogLine`: the cli layer does not import the CRI)."""
+
+    @property
+    def time(self) -> float: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def _render(line: _Line, timestamps: bool) -> bytes:
     text = f"{rfc3339_nano(line.time)} {line.text}\n" if timestamps else f"{line.text}\n"
     return text.encode()
 

@@ -38,7 +38,6 @@ from kubelite.cli.kubeconfig import admin_kubeconfig, write_kubeconfig
 from kubelite.cli.pki import default_hosts, ensure_pki, ensure_token, server_ssl_context
 from kubelite.cli.podstreams import ClusterPodStreams
 from kubelite.cli.serversettings import ServerSettings
-from kubelite.cri import RuntimeUnavailable
 from kubelite.kubelet.dockernode import docker_answers
 from kubelite.store import Storage
 from kubelite.store.memory import MemoryStorage
@@ -47,6 +46,10 @@ from kubelite.store.sqlite import SQLiteStorage
 log = structlog.get_logger("kubelite.server")
 
 Signals = AsyncIterator[signal.Signals]
+
+
+class StartupError(Exception):
+    """The server cannot start as asked (e.g. `--runtime docker` with no daemon answering)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ async def choose_docker(settings: ServerSettings) -> DockerSettings | None:
         log.info("runtime_selected", runtime="fake", nodes=settings.nodes, requested=settings.runtime)
         return None
     if settings.runtime == "docker" and not await docker_answers(docker.host):
-        raise RuntimeUnavailable(
+        raise StartupError(
             f"--runtime docker: no Docker daemon answers at {docker.host or 'the default socket'}"
         )
     node = _node_name()
