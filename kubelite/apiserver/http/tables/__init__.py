@@ -1,40 +1,50 @@
-"""Table responses (`meta.k8s.io/v1` Table) for `kubectl get`.
+"""Table responses (`meta.k8s.io/v1` Table) for `kubectl get`, with Kubernetes' own columns.
 
 `to_table(info, objects, now=..., include_object=..., resource_version=..., continue_token=...)`
-returns a whole Table: column definitions, one row per object with server-computed cells, and each
-row's `object` as PartialObjectMetadata ("Metadata", the default), the full object ("Object") or
-absent ("None"). This minimal version gives every kind Kubernetes' default columns (Name, Age);
-kind-specific columns come with the tables package proper.
+returns a whole Table: the kind's column definitions (priority-1 columns are the `-o wide` ones),
+one row per object, in order, with every cell computed by the server at `now` (seconds since the
+epoch), and each row's `object` as PartialObjectMetadata (`include_object="Metadata"`, the
+default), the full object (`"Object"`) or absent (`"None"`). Built-in kinds use the printer of
+their module (pods, nodes, workloads, services, events, configs, cluster); any other kind (a
+plugin kind) gets Name and Age. The result is fresh JSON-shaped data owned by the caller; the
+objects are only read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
 
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
-from kubelite.clock import parse_rfc3339
 
-_COLUMNS: list[dict[str, Any]] = [
-    {
-        "name": "Name",
-        "type": "string",
-        "format": "name",
-        "description": "Name must be unique within a namespace.",
-        "priority": 0,
-    },
-    {
-        "name": "Age",
-        "type": "string",
-        "format": "",
-        "description": "CreationTimestamp is a timestamp representing the server time when this object "
-        "was created.",
-        "priority": 0,
-    },
-]
+from . import cluster, configs, default, events, nodes, pods, services, workloads
+from .columns import Printer
+
+PRINTERS: Mapping[tuple[str, str], Printer[Any]] = {
+    ("", "Pod"): pods.PRINTER,
+    ("", "Node"): nodes.PRINTER,
+    ("", "Namespace"): cluster.NAMESPACE,
+    ("", "ConfigMap"): configs.CONFIGMAP,
+    ("", "Secret"): configs.SECRET,
+    ("", "Service"): services.SERVICE,
+    ("", "Endpoints"): services.ENDPOINTS,
+    ("", "Event"): events.PRINTER,
+    ("", "ReplicationController"): workloads.REPLICATIONCONTROLLER,
+    ("apps", "Deployment"): workloads.DEPLOYMENT,
+    ("apps", "ReplicaSet"): workloads.REPLICASET,
+    ("batch", "Job"): workloads.JOB,
+    ("coordination.k8s.io", "Lease"): cluster.LEASE,
+    ("policy", "PodDisruptionBudget"): cluster.PDB,
+    ("discovery.k8s.io", "EndpointSlice"): services.ENDPOINTSLICE,
+}
+"""The printer of each built-in kind, by (group, kind)."""
+
+
+def printer_for(info: ResourceInfo) -> Printer[Any]:
+    return PRINTERS.get((info.group, info.kind), default.PRINTER)
 
 
 def to_table(
@@ -46,23 +56,26 @@ def to_table(
     resource_version: str = "",
     continue_token: str = "",
 ) -> dict[str, Any]:
+    printer = printer_for(info)
     metadata: dict[str, Any] = {}
     if resource_version:
         metadata["resourceVersion"] = resource_version
     if continue_token:
         metadata["continue"] = continue_token
-    rows = [_row(obj, now, include_object) for obj in objects]
     return {
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": metadata,
-        "columnDefinitions": _COLUMNS,
-        "rows": rows,
+        "columnDefinitions": [dict(column) for column in printer.columns],
+        "rows": [_row(printer, obj, now, include_object) for obj in objects],
     }
 
 
-def _row(obj: Object, now: float, include_object: str) -> dict[str, Any]:
-    row: dict[str, Any] = {"cells": [obj.metadata.name, _age(obj, now)]}
+def _row(printer: Printer[Any], obj: Object, now: float, include_object: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"cells": printer.cells(obj, now)}
+    conditions = printer.conditions(obj)
+    if conditions:
+        row["conditions"] = conditions
     if include_object == "Object":
         row["object"] = msgspec.to_builtins(obj)
     elif include_object != "None":
@@ -72,17 +85,3 @@ def _row(obj: Object, now: float, include_object: str) -> dict[str, Any]:
             "metadata": msgspec.to_builtins(obj.metadata),
         }
     return row
-
-
-def _age(obj: Object, now: float) -> str:
-    created = obj.metadata.creation_timestamp
-    if not created:
-        return "<unknown>"
-    seconds = max(0, int(now - parse_rfc3339(created)))
-    if seconds < 120:
-        return f"{seconds}s"
-    if seconds < 7200:
-        return f"{seconds // 60}m"
-    if seconds < 172800:
-        return f"{seconds // 3600}h"
-    return f"{seconds // 86400}d"
