@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/python -m kubelite demo
+	$(BIN)/python -m kubelite
 
 lint: install
 	$(BIN)/ruff check kubelite tests bench examples
