@@ -3,7 +3,8 @@
 - `QuotaClient`: an in-process client whose pod creates fail with 403 Forbidden once `allowance`
   creates have been spent (a ResourceQuota stand-in); every attempt is recorded, and `batches`
   groups attempts that were in flight together (a new group starts when none is in flight);
-  with `refuse_deletes` pod deletes fail with 403 Forbidden.
+  with `refuse_deletes` pod deletes fail with 403 Forbidden; `delete_batches` groups deletes
+  in flight together.
 - `LaggingClient`: an in-process client whose Pod watch delivers each event late (a random delay
   on the virtual clock) and often twice, as a slow, repetitive informer feed would.
 """
@@ -44,12 +45,23 @@ class QuotaClient(InProcessClient):
         self.batches: list[list[bool]] = []
         self._in_flight = 0
         self.refuse_deletes = False
+        self.delete_batches: list[list[str]] = []
+        self._deleting = 0
 
     async def delete(self, kind: Any, name: str, namespace: str = "", *, options: Any = None) -> Any:
-        if kind is Pod and self.refuse_deletes:
+        if kind is not Pod:
+            return await super().delete(kind, name, namespace, options=options)
+        if self._deleting == 0:
+            self.delete_batches.append([])
+        self.delete_batches[-1].append(name)
+        self._deleting += 1
+        try:
             await anyio.lowlevel.checkpoint()
-            raise Forbidden(f'pods "{name}" is forbidden: deletion refused by policy')
-        return await super().delete(kind, name, namespace, options=options)
+            if self.refuse_deletes:
+                raise Forbidden(f'pods "{name}" is forbidden: deletion refused by policy')
+            return await super().delete(kind, name, namespace, options=options)
+        finally:
+            self._deleting -= 1
 
     async def create(self, obj: Any, *, dry_run: bool = False) -> Any:
         if not isinstance(obj, Pod):

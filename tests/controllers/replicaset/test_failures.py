@@ -72,6 +72,7 @@ async def test_rs5_rs8_rs10_failed_deletes_set_replica_failure_failed_delete() -
         await a.client.patch(ReplicaSet, "web", {"spec": {"replicas": 1}}, "default")
         await a.until(lambda: bool(_failure(a)))
         (condition,) = _failure(a)
+        assert len(client.delete_batches[0]) == 2, "RS-5: the sync's deletes go out in parallel"
         assert condition[:3] == ("ReplicaFailure", "True", "FailedDelete")
         assert condition[3].startswith('pods "web-') and condition[3].endswith(
             '" is forbidden: deletion refused by policy'
