@@ -112,6 +112,12 @@ class Running:
         found = [e for e in self.events.list("default") if e.reason == reason]
         return [e.message for e in sorted(found, key=lambda e: int(e.metadata.resource_version or 0))]
 
+    async def scaling_events(self, count: int) -> list[str]:
+        """The ScalingReplicaSet messages, oldest first, once `count` of them are written (the
+        recorder writes after the scale it reports)."""
+        await self.until(lambda: len(self.messages("ScalingReplicaSet")) >= count)
+        return self.messages("ScalingReplicaSet")
+
     async def patch(
         self, body: Any, patch_type: PatchType = PatchType.STRATEGIC, name: str = "web"
     ) -> Deployment:

@@ -62,7 +62,7 @@ async def test_dep9_dep29_dep35_create_makes_revision_1_its_pods_status_and_even
                 f'ReplicaSet "web-{hash_}" has successfully progressed.',
             ),
         }
-        assert r.messages("ScalingReplicaSet") == [f"Scaled up replica set web-{hash_} from 0 to 3"]
+        assert await r.scaling_events(1) == [f"Scaled up replica set web-{hash_} from 0 to 3"]
         assert all(p.metadata.labels["pod-template-hash"] == hash_ for p in r.live_pods())
 
 
@@ -83,7 +83,7 @@ async def test_dep12_dep22_scale_up_and_down_reuses_the_replica_set() -> None:
         assert same.metadata.annotations["deployment.kubernetes.io/desired-replicas"] == "1"
         assert same.metadata.annotations["deployment.kubernetes.io/max-replicas"] == "2"
         assert r.d().metadata.annotations[REVISION] == "1"
-        assert r.messages("ScalingReplicaSet") == [
+        assert await r.scaling_events(3) == [
             f"Scaled up replica set {name} from 0 to 2",
             f"Scaled up replica set {name} from 2 to 5",
             f"Scaled down replica set {name} from 5 to 1",
@@ -117,7 +117,7 @@ async def test_dep18_rolling_update_in_the_cluster_moves_one_replica_at_a_time()
         assert min(available for _, available in samples) >= 3
         new = r.owned_sets()[1]
         o, n = old.metadata.name, new.metadata.name
-        assert r.messages("ScalingReplicaSet")[1:] == [
+        assert (await r.scaling_events(7))[1:] == [
             f"Scaled up replica set {n} from 0 to 1",
             f"Scaled down replica set {o} from 3 to 2",
             f"Scaled up replica set {n} from 1 to 2",
@@ -150,8 +150,11 @@ async def test_dep20_rollover_mid_rollout_makes_a_third_replica_set_and_retires_
         assert max(total for total, _ in samples) <= 5
         assert {p.spec.containers[0].image for p in r.live_pods()} == {"busybox:1.38"}
         second = r.owned_sets()[1].metadata.name
-        assert any(
-            m.startswith(f"Scaled down replica set {second} from ") for m in r.messages("ScalingReplicaSet")
+        await r.until(
+            lambda: any(
+                m.startswith(f"Scaled down replica set {second} from ")
+                for m in r.messages("ScalingReplicaSet")
+            )
         )
 
 
@@ -175,7 +178,7 @@ async def test_dep21_recreate_never_runs_old_and_new_pods_at_once() -> None:
         await r.until(done)
         assert all(len(images) <= 1 for images in mixed)
         new = r.owned_sets()[1]
-        assert r.messages("ScalingReplicaSet")[1:] == [
+        assert (await r.scaling_events(3))[1:] == [
             f"Scaled down replica set {old.metadata.name} from 3 to 0",
             f"Scaled up replica set {new.metadata.name} from 0 to 3",
         ]
