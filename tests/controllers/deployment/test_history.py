@@ -90,7 +90,7 @@ def _progressing(r: Running) -> tuple[str, str] | None:
 
 
 async def test_dep25_dep33_paused_deployments_scale_but_do_not_roll_out_until_resumed() -> None:
-    """DEP-25: while paused a template change makes no RS, scaling still works; DEP-33: Progressing is
+    """DEP-11(c)(d), DEP-25: while paused a template change makes no RS, scaling still works; DEP-33: Progressing is
     Unknown DeploymentPaused, then Unknown DeploymentResumed on resume, after which the rollout runs."""
     async with running() as r:
         await r.client.create(deployment(replicas=2))

@@ -61,3 +61,20 @@ async def test_dep11b_a_deployment_being_deleted_gets_status_only() -> None:
         assert r.d().metadata.annotations[REVISION] == "1"
         await r.patch({"metadata": {"finalizers": None}}, PatchType.MERGE)
         await r.until(lambda: r.deployments.get("web", "default") is None)
+
+
+async def test_c2_a_settled_deployment_writes_nothing_more() -> None:
+    """C-2: once a rollout is complete, further syncs (resyncs, RS status updates, clock passing the
+    progress deadline) change no resourceVersion of the Deployment or its ReplicaSets."""
+    async with running() as r:
+        await r.client.create(deployment(replicas=2, deadline=30))
+        await r.set_image("busybox:1.37")
+        await r.until(lambda: r.complete() and r.d().metadata.annotations.get(REVISION) == "2")
+        r.clock.advance(5)
+        await r.until(lambda: r.complete())
+        before = [r.d().metadata.resource_version, *(rs.metadata.resource_version for rs in r.owned_sets())]
+        for _ in range(3):
+            r.clock.advance(60)
+            await r.until(lambda: r.complete())
+        after = [r.d().metadata.resource_version, *(rs.metadata.resource_version for rs in r.owned_sets())]
+        assert after == before
