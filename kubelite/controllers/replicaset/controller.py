@@ -4,7 +4,8 @@
 
 Constructing it registers the controller (`kind.controller_name`, `settings.workers` workers) on the
 manager's shared informers: the owner kind (`for_kind`), owned pods (`owns`), and orphan pods
-mapped to every owner in their namespace whose selector matches them. A separate Pod handler only
+mapped to every owner in their namespace whose selector matches them; a sync reads only the
+owner's own pods and the namespace's orphans (`index`). A separate Pod handler only
 reports to `expectations` (RS-7): a pod added with the owner as controller is an observed create;
 a pod getting a `deletionTimestamp`, or deleted, an observed delete. A deleted owner's
 expectations are forgotten.
@@ -35,6 +36,7 @@ from kubelite.api.labels import Selector
 from kubelite.api.meta import Object
 from kubelite.client import Client, EventRecorder
 from kubelite.controllers.replicaset.claims import Claims, plan_claims
+from kubelite.controllers.replicaset.index import claimable, controlled_by, ensure_pods_by_controller
 from kubelite.controllers.replicaset.kinds import ReplicaKind
 from kubelite.controllers.replicaset.pods import controller_of, is_active, pod_key
 from kubelite.controllers.replicaset.ranking import deletion_order
@@ -90,6 +92,7 @@ class ReplicaController(Generic[OwnerT]):
         factory = manager.factory
         self._owners = factory.lister(kind.type)
         self._pods = factory.lister(Pod)
+        ensure_pods_by_controller(factory)
         factory.informer(Pod).add_event_handler(self._observer())
         factory.informer(kind.type).add_event_handler(EventHandlers(on_delete=self._forget))
         builder = manager.controller(kind.controller_name, self, workers=self.settings.workers)
@@ -126,7 +129,11 @@ class ReplicaController(Generic[OwnerT]):
         selector = self._selector(owner)
         if selector is None:
             raise TerminalError(f"{self.kind.type.__name__} {owner.metadata.name} has an invalid selector")
-        pods = [pod for pod in self._pods.list(owner.metadata.namespace) if is_active(pod)]
+        pods = [
+            pod
+            for pod in claimable(self._pods, owner.metadata.uid, owner.metadata.namespace)
+            if is_active(pod)
+        ]
         claims = plan_claims(owner.metadata.uid, selector, pods, owner_deleting=deleting)
         claimed = list(claims.owned)
         if claims.adopt:
@@ -221,11 +228,7 @@ class ReplicaController(Generic[OwnerT]):
                 ref = controller_of(other)
                 if ref is not None and ref.uid == parent.uid:
                     uids.add(other.metadata.uid)
-        return [
-            pod
-            for pod in self._pods.list(namespace)
-            if is_active(pod) and (ref := controller_of(pod)) is not None and ref.uid in uids
-        ]
+        return [pod for pod in controlled_by(self._pods, uids) if is_active(pod)]
 
     async def _write_status(self, owner: OwnerT, claimed: list[Pod], failure: ManageFailure | None) -> None:
         current = self.kind.status(owner)
