@@ -60,7 +60,8 @@ async def test_dep32_progress_deadline_exceeded_then_recovered_by_a_fixed_templa
 
 
 async def test_dep12_min_ready_seconds_is_copied_and_honoured_before_pods_count_as_available() -> None:
-    """minReadySeconds: copied onto the new RS (DEP-9, and on change onto the current one, DEP-12);
+    """minReadySeconds: copied onto the new RS (DEP-9; DEP-12: a change of it, or of annotations, is
+    copied onto the current RS and creates none);
     pods count as available only minReadySeconds after they became ready, so the Deployment's
     availableReplicas and Available condition wait for it (DEP-30)."""
     async with running() as r:
@@ -87,6 +88,10 @@ async def test_dep12_min_ready_seconds_is_copied_and_honoured_before_pods_count_
         assert seen["unavailable-while-ready"] == 1.0
         [rs] = r.owned_sets()
         assert rs.spec.min_ready_seconds == 10
-        await r.patch({"spec": {"minReadySeconds": 3}}, PatchType.MERGE)
+        cause = {"kubernetes.io/change-cause": "faster"}
+        await r.patch({"spec": {"minReadySeconds": 3}, "metadata": {"annotations": cause}}, PatchType.MERGE)
         await r.until(lambda: r.owned_sets()[0].spec.min_ready_seconds == 3)
-        assert len(r.owned_sets()) == 1
+        [same] = r.owned_sets()
+        assert same.metadata.name == rs.metadata.name
+        assert same.metadata.annotations["kubernetes.io/change-cause"] == "faster"
+        assert same.metadata.annotations[REVISION] == "1"

@@ -160,23 +160,26 @@ async def test_dep20_rollover_mid_rollout_makes_a_third_replica_set_and_retires_
 
 async def test_dep21_recreate_never_runs_old_and_new_pods_at_once() -> None:
     """DEP-21: Recreate scales the old RS to 0, waits until its pods are gone, then creates the new RS
-    at full size in one step."""
+    at full size in one step; with MaxUnavailable 0, Available is False while the pods are replaced."""
     async with running() as r:
         await r.client.create(deployment(replicas=3, recreate=True))
         await r.until(lambda: _ready(r))
         [old] = r.owned_sets()
         await r.set_image("busybox:1.37")
         mixed: list[set[str]] = []
+        available: set[tuple[str, str]] = set()
 
         def done() -> bool:
             images = {
                 p.spec.containers[0].image for p in r.pods.list("default") if p.status.phase != "Succeeded"
             }
             mixed.append(images)
+            available.update((c.status, c.reason) for c in r.d().status.conditions if c.type == "Available")
             return r.d().metadata.annotations.get(REVISION) == "2" and _ready(r)
 
         await r.until(done)
         assert all(len(images) <= 1 for images in mixed)
+        assert ("False", "MinimumReplicasUnavailable") in available  # MaxUnavailable is 0 under Recreate
         new = r.owned_sets()[1]
         assert (await r.scaling_events(3))[1:] == [
             f"Scaled down replica set {old.metadata.name} from 3 to 0",
