@@ -4,8 +4,9 @@
 DeleteOptions body holds. No Content-Type means JSON (kubectl's `PUT .../scale` sends none).
 Malformed JSON or YAML, or a body that is not an object, is a 400 BadRequest; a media type the
 server does not take is a 415 UnsupportedMediaType; protobuf bodies go through
-`kubelite.apiserver.http.protobuf.decode` (its `ProtobufError` is a 400). YAML is read with the
-safe loader minus its timestamp rule, so times stay RFC 3339 strings as in JSON.
+`kubelite.apiserver.http.protobuf.decode` (its `ProtobufError` is a 400, or a 415 for a kind it does
+not know). YAML is read with the safe loader minus its timestamp rule, so times stay RFC 3339
+strings as in JSON.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def _protobuf(body: bytes) -> Any:
     try:
         return module.decode(body)
     except module.ProtobufError as err:
+        if err.unknown_kind:
+            raise UnsupportedMediaType(f"unable to decode protobuf body: {err}") from None
         raise BadRequest(f"unable to decode protobuf body: {err}") from None
 
 

@@ -74,6 +74,12 @@ GOLDEN: dict[str, tuple[str, str]] = {
         '{"creationTimestamp":null},"spec":{"resourceAttributes":{"namespace":"default","verb":'
         '"create","resource":"pods"}},"status":{"allowed":false}}',
     ),
+    # drain's DELETE fallback (`--disable-eviction`, or eviction unsupported): client-go's
+    # DeleteOptions under "v1"; kubectl has no --dry-run for it, so its JSON is written out.
+    "drain n1 --disable-eviction --force --grace-period=7": (
+        "6b3873000a130a027631120d44656c6574654f7074696f6e73120208071a002200",
+        '{"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":7}',
+    ),
 }
 
 

@@ -80,3 +80,14 @@ async def test_http_protobuf_create_stores_the_object(api: HTTPAPI) -> None:
     assert body["metadata"]["name"] == "foo"
     stored = await api.server.get(Namespace, "foo", "")
     assert stored.metadata.name == "foo"
+
+
+@pytest.mark.anyio
+async def test_http_protobuf_of_an_unknown_kind_is_415(api: HTTPAPI) -> None:
+    body = envelope("example.com/v1", "Widget", b"")
+    status, answer = await api.call("POST", "/api/v1/namespaces", body, headers=PROTOBUF)
+    assert status == 415
+    assert (answer["kind"], answer["reason"], answer["code"]) == ("Status", "UnsupportedMediaType", 415)
+    assert answer["message"] == (
+        'unable to decode protobuf body: no kind "Widget" is registered for version "example.com/v1"'
+    )

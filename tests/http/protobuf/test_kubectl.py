@@ -12,7 +12,7 @@ import pytest
 
 from kubelite.api.apps import Deployment
 from kubelite.api.batch import Job
-from kubelite.api.core import ConfigMap, Namespace, Secret, Service
+from kubelite.api.core import ConfigMap, Namespace, Pod, Secret, Service
 from tests.http.conftest import HTTPAPI
 
 KUBECTL = shutil.which("kubectl") or "/usr/bin/kubectl"
@@ -33,6 +33,7 @@ def kubeconfig(directory: Path, url: str) -> Path:
 
 
 async def kubectl(tmp_path: Path, url: str, *args: str) -> str:
+    """kubectl's stdout; it must succeed."""
     if not HAVE_KUBECTL:
         pytest.fail("kubectl is required for these tests (issue 12: CI fails if kubectl is missing)")
     env = {
@@ -68,3 +69,31 @@ async def test_kubectl_create_imperative_commands(api: HTTPAPI, tmp_path: Path) 
     assert job.spec.template.spec.containers[0].command == ["echo", "hi"]
     service = await api.server.get(Service, "svc", "default")
     assert (service.spec.ports[0].port, service.spec.ports[0].target_port) == (80, 8080)
+
+
+NODE = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}}
+
+
+def pod(name: str) -> dict[str, object]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "busybox"}]},
+    }
+
+
+async def test_kubectl_drain_delete_fallback_sends_protobuf_delete_options(
+    api: HTTPAPI, tmp_path: Path
+) -> None:
+    """`drain --disable-eviction` DELETEs each pod with a protobuf DeleteOptions body; its
+    gracePeriodSeconds=0 (a pointer zero) must reach the server as 0: the pods go at once and the
+    drain completes."""
+    assert (await api.call("POST", "/api/v1/nodes", NODE))[0] == 201
+    for name in ("p1", "p2"):
+        assert (await api.call("POST", "/api/v1/namespaces/default/pods", pod(name)))[0] == 201
+    out = await kubectl(
+        tmp_path, api.url, "drain", "n1", "--disable-eviction", "--force", "--grace-period=0", "--timeout=20s"
+    )
+    assert out.splitlines()[-1] == "node/n1 drained"
+    assert [p.metadata.name for p in (await api.server.list(Pod, namespace="default")).items] == []
