@@ -10,6 +10,7 @@ that call alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kubelite.api.errors import BadRequest, not_found, request_entity_too_large
@@ -75,11 +76,15 @@ class ServerCore:
         return namespace
 
 
-def render(obj: Object) -> Render:
-    """A store render callback: stamp the revision as resourceVersion, then encode."""
+def render(obj: Object, check: Callable[[bytes], None] | None = None) -> Render:
+    """A store render callback: stamp the revision as resourceVersion, then encode; `check` sees
+    the exact bytes the store would keep and may refuse them (the store draws nothing then)."""
 
     def build(revision: int) -> bytes:
         obj.metadata.resource_version = str(revision)
-        return encode(obj)
+        encoded = encode(obj)
+        if check is not None:
+            check(encoded)
+        return encoded
 
     return build

@@ -3,11 +3,11 @@
 Order of work: decode into a private typed copy → resolve the namespace → reset server-owned fields
 (uid, creationTimestamp, no deletion fields) → the kind's strategy prepares the object (generation,
 status) → generateName → defaulting → validation → namespace lifecycle → the strategy's admission
-(e.g. a Service's clusterIP) → canonicalize → size check (an encoding over
-`settings.max_object_bytes` is a 413) → store. Everything up to the store runs without awaiting,
-so the checks and the write are atomic with respect to other requests. Any rejection leaves the
-store unchanged. The returned object is the stored one (with its resourceVersion) and belongs to
-the caller.
+(e.g. a Service's clusterIP) → canonicalize → store, whose render step checks the size (the
+exact stored bytes, resourceVersion included, over `settings.max_object_bytes` are a 413).
+Everything up to the store runs without awaiting, so the checks and the write are atomic with
+respect to other requests. Any rejection leaves the store unchanged. The returned object is the
+stored one (with its resourceVersion) and belongs to the caller.
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ async def create(
     strategy.admit_create(core, info, new)
     try:
         strategy.canonicalize(new)
-        core.check_size(encode(new))
         if ctx.dry_run:
+            core.check_size(encode(new))
             return new
         return await _store(core, info, namespace, new)
     finally:
@@ -91,7 +91,7 @@ async def create(
 async def _store(core: ServerCore, info: ResourceInfo, namespace: str, new: Object) -> Object:
     key = core.key(info, namespace, new.metadata.name)
     try:
-        await core.storage.create(key, render(new))
+        await core.storage.create(key, render(new, core.check_size))
     except KeyExistsError:
         raise already_exists(info.group, info.plural, new.metadata.name) from None
     return new

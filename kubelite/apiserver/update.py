@@ -113,7 +113,9 @@ async def _write(
         if remove:
             await core.storage.delete(record.key, render(result), expect_revision=record.revision)
         else:
-            await core.storage.update(record.key, render(result), expect_revision=record.revision)
+            await core.storage.update(
+                record.key, render(result, core.check_size), expect_revision=record.revision
+            )
     except RevisionMismatchError:
         raise conflict(info.group, info.plural, meta.name, STALE_OBJECT) from None
     except KeyNotFoundError:

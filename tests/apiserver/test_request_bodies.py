@@ -125,3 +125,26 @@ async def test_the_limit_is_a_setting() -> None:
                 ConfigMap, ConfigMap(metadata=ObjectMeta(name="c"), data={"k": "v" * 400}), "default"
             )
         await server.create(ConfigMap, ConfigMap(metadata=ObjectMeta(name="c"), data={"k": "v"}), "default")
+
+
+async def test_the_limit_counts_the_stored_bytes_resource_version_included(server: APIServer) -> None:
+    """The stored encoding (with the resourceVersion the store stamps) is what is compared: one
+    byte over the limit is a 413 that stores nothing; exactly the limit is stored."""
+    probe = pod("a")
+    probe.spec.containers[0].args = [""]
+    await server.create(Pod, probe, "default")
+    record = server.storage.get(("pods", "default", "a"))
+    assert record is not None
+    room = LIMIT - len(record.value)
+    over, exact = pod("b"), pod("c")
+    over.spec.containers[0].args = ["x" * (room + 1)]
+    exact.spec.containers[0].args = ["x" * room]
+    revision = server.storage.revision
+    with pytest.raises(RequestEntityTooLarge, match=f"the object is {LIMIT + 1} bytes, limit is {LIMIT}"):
+        await server.create(Pod, over, "default")
+    assert server.storage.revision == revision
+    with pytest.raises(NotFound):
+        await server.get(Pod, "b", "default")
+    await server.create(Pod, exact, "default")
+    stored = server.storage.get(("pods", "default", "c"))
+    assert stored is not None and len(stored.value) == LIMIT
