@@ -308,3 +308,20 @@ async def test_a_controller_alone_drains_when_stopped(how: str) -> None:
     assert recorder.started == recorder.finished == ["a"]
     with pytest.raises(RuntimeError, match="controller 'bare' was started more than once"):
         await controller.run()
+
+
+async def test_registering_right_after_stop_was_asked_raises() -> None:
+    """Item 8: once `stop()` returned, the manager is stopping even before `run` noticed; a
+    controller registered then would never run, so the call raises instead of being ignored."""
+    async with _client() as client:
+        await client.create(Secret(metadata=ObjectMeta(name="s1", namespace="default")))
+        manager = Manager(client, clock=FakeClock())
+        manager.controller("configmaps", Recorder()).for_kind(ConfigMap)
+        late = Recorder()
+        async with anyio.create_task_group() as tg:
+            await _started(manager, tg)
+            manager.stop()
+            with pytest.raises(RuntimeError, match="the manager is stopping: controller 'late'"):
+                manager.controller("late", late)
+    assert [c.name for c in manager.controllers] == ["configmaps"]
+    assert late.started == []

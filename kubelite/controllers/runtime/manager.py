@@ -16,7 +16,8 @@ Contract:
   `CacheSyncTimeoutError`, naming each kind still unsynced and its reflector's last error.
 - `controller()` after `run` began registers and starts the controller (and its informers; it runs
   once they have synced, and a sync timeout then stops the manager with that error). Once the
-  manager is stopping or stopped, `controller()` and new watches raise `RuntimeError`.
+  manager is stopping (from the moment `stop()` returns) or stopped, `controller()` and new
+  watches raise `RuntimeError`.
 - Stopping, by `stop()` or by cancelling the scope that runs `run`: every controller drains at once
   (no new keys; running reconciles get `graceful_shutdown_timeout`, 30 s by default, then are
   cancelled; see `controller`), and only after every controller has returned are the informers
@@ -196,8 +197,11 @@ class Manager:
             self.factory.start(self._informers.task_group)
 
     def _refuse_when_stopping(self, what: str) -> None:
-        if self._state in (_State.STOPPING, _State.STOPPED):
-            raise RuntimeError(f"the manager is {self._state.value}: {what} cannot be added")
+        state = self._state
+        if state is not _State.NEW and state is not _State.STOPPED and self._stop_requested.is_set():
+            state = _State.STOPPING  # asked to stop; `run` has not noticed yet
+        if state in (_State.STOPPING, _State.STOPPED):
+            raise RuntimeError(f"the manager is {state.value}: {what} cannot be added")
 
     def _fail(self, err: Exception) -> None:
         log.error("manager_failed", error=str(err))
