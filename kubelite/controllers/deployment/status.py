@@ -7,6 +7,8 @@
 - `set_condition(conditions, condition)`: DEP-34: the same status and reason is a no-op; an
   unchanged status keeps `lastTransitionTime`; the condition otherwise replaces the old one.
 - `is_complete(replicas, generation, status)`: DEP-31.
+- `replica_failure(new, olds)`: the first RS `ReplicaFailure` condition (the new RS's first, then the
+  old RSs'), as the Deployment condition that mirrors it (DEP-34); None when no RS has one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from kubelite.api.apps import DeploymentCondition, DeploymentStatus
+from kubelite.api.apps import DeploymentCondition, DeploymentStatus, ReplicaSet
 from kubelite.clock import rfc3339
 from kubelite.controllers.deployment.fenceposts import Fenceposts
 from kubelite.controllers.deployment.model import RSView
@@ -101,3 +103,14 @@ def is_complete(replicas: int, generation: int, status: DeploymentStatus) -> boo
         and status.available_replicas == replicas
         and status.observed_generation >= generation
     )
+
+
+def replica_failure(new: ReplicaSet | None, olds: Sequence[ReplicaSet]) -> DeploymentCondition | None:
+    for rs in [*([new] if new is not None else []), *olds]:
+        for c in rs.status.conditions:
+            if c.type == REPLICA_FAILURE:
+                return DeploymentCondition(
+                    type=c.type, status=c.status, reason=c.reason, message=c.message,
+                    last_update_time=c.last_transition_time, last_transition_time=c.last_transition_time,
+                )  # fmt: skip
+    return None

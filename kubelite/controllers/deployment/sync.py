@@ -34,6 +34,7 @@ from kubelite.controllers.deployment.status import (
     compute_status,
     condition,
     get_condition,
+    replica_failure,
     set_condition,
 )
 
@@ -175,17 +176,6 @@ class SyncState:
                 await self.client.delete(ReplicaSet, name, self.deployment.metadata.namespace)
             self.sets.pop(name, None)
 
-    def _replica_failure(self) -> DeploymentCondition | None:
-        ordered = [*([self.new] if self.new else []), *self.olds]
-        for rs in ordered:
-            for c in rs.status.conditions:
-                if c.type == "ReplicaFailure":
-                    return DeploymentCondition(
-                        type=c.type, status=c.status, reason=c.reason, message=c.message,
-                        last_update_time=c.last_transition_time, last_transition_time=c.last_transition_time,
-                    )  # fmt: skip
-        return None
-
     async def write_status(self, *, rollout: bool) -> float | None:
         d, now = self.deployment, self.clock.now()
         new, olds = self.views()
@@ -198,7 +188,9 @@ class SyncState:
                 d.metadata.name, self.new_name, self.f.replicas, d.metadata.generation,
                 d.spec.progress_deadline_seconds, now,
             )  # fmt: skip
-            status.conditions = progress.rollout_conditions(d.status, status, r, self._replica_failure())
+            status.conditions = progress.rollout_conditions(
+                d.status, status, r, replica_failure(self.new, self.olds)
+            )
             delay = progress.requeue_after(status, r)
         await writes.write_status(self.client, d, status)
         return delay

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from kubelite.api.apps import DeploymentCondition, DeploymentStatus
+from kubelite.api.apps import (
+    DeploymentCondition,
+    DeploymentStatus,
+    ReplicaSet,
+    ReplicaSetCondition,
+    ReplicaSetStatus,
+)
+from kubelite.api.meta import ObjectMeta
 from kubelite.clock import rfc3339
 from kubelite.controllers.deployment.fenceposts import fenceposts
 from kubelite.controllers.deployment.model import RSView
@@ -12,7 +19,7 @@ from kubelite.controllers.deployment.progress import (
     requeue_after,
     rollout_conditions,
 )
-from kubelite.controllers.deployment.status import compute_status, is_complete, set_condition
+from kubelite.controllers.deployment.status import compute_status, is_complete, replica_failure, set_condition
 
 T0 = 1_767_225_600.0
 
@@ -133,3 +140,30 @@ def test_dep34_replica_failure_is_mirrored_and_removed() -> None:
     status = DeploymentStatus(conditions=[])
     assert rollout_conditions(status, status, _rollout(T0, None), failure) == [failure]
     assert rollout_conditions(status, DeploymentStatus(conditions=[failure]), _rollout(T0, None), None) == []
+
+
+def _rs(name: str, *conditions: ReplicaSetCondition) -> ReplicaSet:
+    return ReplicaSet(metadata=ObjectMeta(name=name), status=ReplicaSetStatus(conditions=list(conditions)))
+
+
+def test_dep34_the_new_rs_replica_failure_is_mirrored_first() -> None:
+    """DEP-34: an RS's ReplicaFailure becomes the Deployment's (type, status, reason, message, its
+    transition time as both times), the new RS's before the old RSs'; none when no RS has one."""
+    stamp = rfc3339(T0)
+    quota = ReplicaSetCondition(
+        type="ReplicaFailure",
+        status="True",
+        reason="FailedCreate",
+        message="quota",
+        last_transition_time=stamp,
+    )
+    old = ReplicaSetCondition(
+        type="ReplicaFailure", status="True", reason="FailedDelete", message="old", last_transition_time=stamp
+    )
+    assert replica_failure(_rs("n", quota), [_rs("o", old)]) == _cond(
+        "ReplicaFailure", "True", "FailedCreate", message="quota"
+    )
+    assert replica_failure(_rs("n"), [_rs("o", old)]) == _cond(
+        "ReplicaFailure", "True", "FailedDelete", message="old"
+    )
+    assert replica_failure(None, [_rs("o")]) is None
