@@ -70,3 +70,14 @@ def test_sch5_an_extended_request_on_a_node_with_room_for_the_rest_fits() -> Non
 
 def test_sch5_an_empty_node_fits_a_pod_asking_for_all_of_an_extended_resource() -> None:
     assert fit(gpus("new", "4"), extra={GPU: "4"}) is None
+
+
+@pytest.mark.parametrize(
+    ("held", "expected"), [(2, None), (3, ("Too many pods",))], ids=["last-slot", "full"]
+)
+def test_sch5_the_last_pod_slot_fits_a_pod_with_an_extended_request(
+    held: int, expected: tuple[str, ...] | None
+) -> None:
+    """Extended requests take the full check (no fast path): the pod count rule must hold there too."""
+    existing = [pod(f"old-{i}") for i in range(held)]
+    assert fit(gpus("new", "1"), *existing, pods="3", extra={GPU: "1"}) == expected
