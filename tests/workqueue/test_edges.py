@@ -21,6 +21,10 @@ from kubelite.workqueue import (
 pytestmark = pytest.mark.anyio
 
 
+def test_a_queue_is_unnamed_unless_named() -> None:
+    assert (Queue[str]().name, Queue[str](name="pods").name) == ("", "pods")
+
+
 async def test_w4_a_get_cancelled_before_any_item_leaves_no_stale_waiter() -> None:
     queue: Queue[str] = Queue()
     async with anyio.create_task_group() as tg:
