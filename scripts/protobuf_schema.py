@@ -1,6 +1,6 @@
 """Regenerate kubelite/apiserver/http/protobuf/schema_*.py from upstream's published API facts.
 
-Usage: python scripts/protobuf_schema.py API_GIT_DIR APIMACHINERY_GIT_DIR
+Usage: python scripts/protobuf_schema.py API_GIT_DIR APIMACHINERY_GIT_DIR && ruff format kubelite
 
 Reads k8s.io/api and k8s.io/apimachinery (bare git directories, HEAD) for facts only: each message's
 field numbers and proto types (generated.proto) and each Go field's JSON name, omitempty, pointer-ness
@@ -128,6 +128,10 @@ def main(api: Path, machinery: Path) -> None:
         root = api if repo == "api" else machinery
         messages.update(proto_messages(root, path, group))
         tags.update(go_tags(root, path, group))
+    write(messages, tags, reachable(messages))
+
+
+def reachable(messages: dict[str, list[tuple[str, ...]]]) -> list[str]:
     seen: list[str] = []
     todo = list(ROOTS)
     while todo:
@@ -139,6 +143,14 @@ def main(api: Path, machinery: Path) -> None:
             inner = typ.strip("{}")
             if inner in messages:
                 todo.append(inner)
+    return seen
+
+
+def write(
+    messages: dict[str, list[tuple[str, ...]]],
+    tags: dict[tuple[str, str], tuple[str, str]],
+    seen: list[str],
+) -> None:
     by_group: dict[str, list[str]] = {}
     for name in sorted(seen):
         by_group.setdefault(name.split(".")[0], []).append(_entry(name, messages[name], tags, set(messages)))

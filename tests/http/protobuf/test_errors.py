@@ -91,3 +91,16 @@ async def test_http_protobuf_of_an_unknown_kind_is_415(api: HTTPAPI) -> None:
     assert answer["message"] == (
         'unable to decode protobuf body: no kind "Widget" is registered for version "example.com/v1"'
     )
+
+
+def test_a_string_that_is_not_utf8_reads_as_go_writes_it() -> None:
+    """Go keeps the bytes and its JSON encoder writes each invalid one as U+FFFD."""
+    body = envelope("v1", "Namespace", b"\x0a\x05\x0a\x03a\xffb")
+    assert decode(body)["metadata"] == {"name": "a\ufffdb"}
+
+
+def test_a_time_out_of_range_is_an_error() -> None:
+    namespace = SCHEMA.new("core.Namespace")
+    namespace.metadata.creationTimestamp.seconds = 2**62
+    with pytest.raises(ProtobufError, match=f"time out of range: {2**62} seconds"):
+        decode(envelope("v1", "Namespace", namespace.SerializeToString()))

@@ -95,9 +95,9 @@ def test_zero_replicas_survive_and_go_zero_values_do_not() -> None:
     }
 
 
-def test_special_values() -> None:
-    """Quantity as its string, IntOrString by type, MicroTime with microseconds, bytes as base64,
-    inlined embedded structs (a volume's source, a probe's handler, a key selector's name)."""
+def test_quantities_int_or_strings_raw_json_and_inlined_structs() -> None:
+    """Quantity as its string, IntOrString by type, managedFields' raw JSON, inlined embedded
+    structs (a volume's source, a probe's handler, a key selector's name)."""
     pod = {
         "kind": "Pod",
         "apiVersion": "v1",
@@ -116,6 +116,9 @@ def test_special_values() -> None:
         },
     }
     assert decode(encode(pod)) == pod
+
+
+def test_micro_time_and_bytes() -> None:
     lease = {
         "kind": "Lease",
         "apiVersion": "coordination.k8s.io/v1",

@@ -58,6 +58,10 @@ def _field(message: Message, field: Field) -> Any:
 def _item(value: Any, field: Field) -> Any:
     if field.type == "bytes":
         return base64.b64encode(value).decode("ascii")
+    if isinstance(value, bytes):
+        # protobuf hands over a proto2 string that is not UTF-8 as bytes; Go's JSON encoder
+        # writes such bytes as U+FFFD, and so do we.
+        return value.decode("utf-8", errors="replace")
     if field.scalar:
         return value
     return to_json(value, field.type)
