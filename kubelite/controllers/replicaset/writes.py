@@ -3,8 +3,10 @@
 - `new_pod(owner, template)`: the pod to create (RS-4): `generateName <owner>-`, the template's
   labels, annotations, finalizers and spec, and the C-3 controller reference to `owner`.
 - `adopt(client, owner, pod)` / `release(client, owner, pod)`: strategic merge patches adding or
-  removing the owner's reference (RS-2); a pod gone meanwhile (NotFound) gives None. Adding a second
-  controller reference is refused by the API (GC-1), so two owners cannot both adopt one pod.
+  removing the owner's reference (RS-2); a pod gone meanwhile (NotFound) gives None. Each patch
+  carries the pod's UID, as upstream's do, so a same-named replacement is refused (422, the UID is
+  immutable) rather than adopted or released by mistake. Adding a second controller reference is
+  refused by the API (GC-1), so two owners cannot both adopt one pod.
 - `check_can_adopt(client, owner)`: the live re-read of RS-2; `AdoptionRefused` if the owner's UID
   changed or it is being deleted.
 """
@@ -55,12 +57,12 @@ async def check_can_adopt(client: Client, owner: Object) -> None:
 
 async def adopt(client: Client, owner: Object, pod: Pod) -> Pod | None:
     ref: dict[str, Any] = msgspec.to_builtins(owner_reference(owner))
-    return await _patch(client, pod, {"metadata": {"ownerReferences": [ref]}})
+    return await _patch(client, pod, {"metadata": {"ownerReferences": [ref], "uid": pod.metadata.uid}})
 
 
 async def release(client: Client, owner: Object, pod: Pod) -> Pod | None:
     removal = {"$patch": "delete", "uid": owner.metadata.uid}
-    return await _patch(client, pod, {"metadata": {"ownerReferences": [removal]}})
+    return await _patch(client, pod, {"metadata": {"ownerReferences": [removal], "uid": pod.metadata.uid}})
 
 
 async def _patch(client: Client, pod: Pod, patch: dict[str, Any]) -> Pod | None:

@@ -8,9 +8,10 @@ import pytest
 
 from kubelite.api.apps import ReplicaSet
 from kubelite.api.core import ConfigMap, Pod, ReplicationController, ReplicationControllerSpec
+from kubelite.api.errors import Invalid
 from kubelite.api.meta import DeleteOptions, ObjectMeta, OwnerReference
 from kubelite.clock import parse_rfc3339
-from kubelite.controllers.replicaset.writes import AdoptionRefused, check_can_adopt
+from kubelite.controllers.replicaset.writes import AdoptionRefused, adopt, check_can_adopt
 from tests.controllers.replicaset.support import bare_pod, replica_set, running, template
 
 pytestmark = pytest.mark.anyio
@@ -264,3 +265,17 @@ async def test_rs5_rs6_scale_down_deletes_the_lowest_deletion_cost_first() -> No
         assert [p.metadata.name for p in r.owned(uid)] == [names[0]]
         await r.until(lambda: len(r.messages("SuccessfulDelete")) == 2)
         assert r.messages("SuccessfulDelete") == sorted(f"Deleted pod: {n}" for n in names[1:])
+
+
+async def test_rs2_adoption_patch_refuses_a_same_named_replacement_pod() -> None:
+    async with running() as r:
+        owner = await r.cluster.client.create(replica_set(replicas=0))
+        stale = await r.cluster.client.create(bare_pod("twin", labels={"app": "unrelated"}))
+        await r.cluster.client.delete(Pod, "twin", "default", options=DeleteOptions(grace_period_seconds=0))
+        await r.cluster.client.create(bare_pod("twin", labels={"app": "unrelated"}))
+        with pytest.raises(Invalid) as refused:
+            await adopt(r.cluster.client, owner, stale)
+        assert refused.value.message == (
+            f'Pod "twin" is invalid: metadata.uid: Invalid value: "{stale.metadata.uid}": field is immutable'
+        )
+        assert (await r.cluster.client.get(Pod, "twin", "default")).metadata.owner_references == []
