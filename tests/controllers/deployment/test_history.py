@@ -128,3 +128,20 @@ async def test_dep28_history_cleanup_keeps_revision_history_limit_old_replica_se
         r.clock.advance(1)
         await r.until(lambda: sorted(r.sizes()) == ["3", "4"])
         assert r.sizes() == {"3": 0, "4": 1}
+
+
+async def test_dep25_dep28_history_cleanup_also_runs_while_paused() -> None:
+    """DEP-25/DEP-28: a paused Deployment still cleans history: lowering revisionHistoryLimit to 0
+    while paused deletes the scaled-down old RS; the live one stays."""
+    async with running() as r:
+        await r.client.create(deployment(replicas=1))
+        await r.until(lambda: _at(r, "1"))
+        await r.set_image("busybox:1.37")
+        await r.until(lambda: _at(r, "2"))
+        r.clock.advance(1)
+        await r.until(lambda: r.sizes() == {"1": 0, "2": 1})
+        await r.patch({"spec": {"paused": True}}, PatchType.MERGE)
+        await r.until(lambda: _progressing(r) == ("Unknown", "DeploymentPaused"))
+        await r.patch({"spec": {"revisionHistoryLimit": 0}}, PatchType.MERGE)
+        await r.until(lambda: r.sizes() == {"2": 1})
+        assert r.d().spec.paused is True
