@@ -209,6 +209,13 @@ async def test_redirections_route_stdout_and_stderr_in_order(fake: FakeHarness) 
         ("cat <<EOF\nhi\nEOF", "here-documents ('<<')"),
         ("true && if true; then :; fi", "'if' after '&&'"),
         ("while true; do sleep 1; done > /log", "redirecting or backgrounding 'done'"),
+        ("! false", "'!' negation"),
+        ("sh -c 'exit 3'", "nested shells ('sh')"),
+        ("echo a && /bin/bash -c 'exit 3'", "nested shells ('bash')"),
+        ("echo ${A:-b}", "parameter expansion ('${A:-b}')"),
+        ('echo "${#NAME}"', "parameter expansion ('${#NAME}')"),
+        ("kill $$", "special parameters ('$$')"),
+        ('echo "$@"', "special parameters ('$@')"),
     ],
     ids=[
         "for",
@@ -222,6 +229,13 @@ async def test_redirections_route_stdout_and_stderr_in_order(fake: FakeHarness) 
         "heredoc",
         "and-if",
         "redirected-loop",
+        "negation",
+        "nested-sh",
+        "nested-bash",
+        "default-value",
+        "length",
+        "pid",
+        "all-args",
     ],
 )
 async def test_syntax_the_fake_cannot_interpret_fails_the_start_with_a_clear_error(

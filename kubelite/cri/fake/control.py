@@ -6,8 +6,9 @@ its step) and returns the program with `if COND; then A; [elif COND; then B;] [e
 its program counter. As in sh, an `if` whose branches were all skipped, and a loop, leave status
 0. A misplaced or missing keyword raises `ScriptSyntaxError` with sh's wording (the caller turns it
 into sh's exit 2). Constructs the fake does not interpret raise `UnsupportedScript`: `for`,
-`case`, `select`, functions, `{ }` groups, `( )` subshells, `[[ ]]`, variable assignments, a
-compound command after `&&`/`||`, or one whose `fi`/`done` is redirected or backgrounded.
+`case`, `select`, functions, `{ }` groups, `( )` subshells, `[[ ]]`, `!`, nested shells (`sh -c`
+inside a script), variable assignments, a compound command after `&&`/`||`, or one whose
+`fi`/`done` is redirected or backgrounded.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from kubelite.cri.fake.script import Program, Step, UnsupportedScript
+from kubelite.cri.fake.script import SHELLS, Program, Step, UnsupportedScript, command_name
 
 _KEYWORDS = frozenset({"if", "then", "elif", "else", "fi", "while", "until", "do", "done"})
 _UNSUPPORTED = {
@@ -29,6 +30,7 @@ _UNSUPPORTED = {
     "{": "'{ }' groups",
     "}": "'{ }' groups",
     "[[": "'[[ ]]' tests",
+    "!": "'!' negation",
 }
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 
@@ -78,6 +80,8 @@ def _check_supported(step: Step, word: str) -> None:
         what = f"variable assignments ({word!r})"
     if what is None and word == "export" and any("=" in arg for arg in step.argv[1:]):
         what = "variable assignments (export NAME=VALUE)"
+    if what is None and command_name(step.argv) in SHELLS:
+        what = f"nested shells ({command_name(step.argv)!r})"
     if what is not None:
         raise UnsupportedScript(what)
 

@@ -12,7 +12,8 @@ dropped. `if`/`elif`/`else`/`fi` and `while`/`until ... do ... done` compile to 
 (`kubelite.cri.fake.control`). An empty argv is the image's default process.
 A script sh could not parse (unbalanced quotes, an `if` without `fi`) becomes a program that writes
 sh's syntax error to stderr and exits 2, as sh does. Syntax the fake cannot interpret (`for`,
-`case`, functions, subshells, command substitution, here-documents, variable assignments) raises
+`case`, functions, subshells, command substitution, here-documents, variable assignments, `!`,
+nested shells, `${NAME:-x}`-style expansions, `$$`, `$@` and other special parameters) raises
 `UnsupportedScript` with a message naming it, so a container never silently runs something else.
 Results are cached: equal inputs give the same (immutable) program.
 """
@@ -30,6 +31,8 @@ STATUS_MARK = "\x1f?"
 """What `$?` becomes in a parsed word; `expand_status` substitutes the status when the step runs."""
 
 _VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+_UNEXPANDED = re.compile(r"\$\{[^}]*\}?|\$[@*#!$-]")
+"""What is left after `_VARIABLE` that sh would expand: `${NAME:-x}`-style operators, `$$`, `$@`…"""
 _SINGLE_QUOTED = re.compile(r"('[^']*')")
 _QUOTED = re.compile(r"('[^']*'|\"(?:\\.|[^\"\\])*\")")
 _FD_REDIRECT = re.compile(r"(?<![^\s;&|])([12])(>>|>&|>)")
@@ -118,6 +121,10 @@ def _expand(text: str, env: dict[str, str]) -> str:
     for index in range(0, len(parts), 2):
         part = parts[index].replace("$?", STATUS_MARK)
         parts[index] = _VARIABLE.sub(lambda m: env.get(m.group(1) or m.group(2), ""), part)
+        left = _UNEXPANDED.search(_VARIABLE.sub("", part))
+        if left is not None:
+            what = "parameter expansion" if left.group().startswith("${") else "special parameters"
+            raise UnsupportedScript(f"{what} ({left.group()!r})")
     return "".join(parts)
 
 
