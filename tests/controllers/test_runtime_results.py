@@ -4,6 +4,7 @@ and a worker that survives them and keeps serving other keys. Runs on a fake clo
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import anyio
@@ -190,3 +191,24 @@ async def test_process_signals_propagate_out_of_a_reconcile(signal: BaseExceptio
     with pytest.raises(type(signal)):
         await r.controller.process(A)
     assert r.counts()["reconcile_panics_total"] == 0
+
+
+async def test_c5_a_stray_cancelled_error_is_a_recovered_panic_not_a_dead_worker() -> None:
+    """A reconciler awaiting a future someone else cancelled gets `CancelledError` although nobody
+    cancelled the worker. That is a failure of the reconcile (a panic, requeued with backoff), not
+    a cancellation: before, it ended the worker silently and `b` was never reconciled."""
+    r = rig({})
+
+    class AwaitsACancelledFuture(Scripted):
+        async def reconcile(self, request: Request) -> Result | None:
+            self.calls.append((request.name, round(self.clock.monotonic(), 3)))
+            if len(self.calls) == 1:
+                future = asyncio.get_running_loop().create_future()
+                future.cancel()
+                await future
+            return None
+
+    r.reconciler = r.controller.reconciler = AwaitsACancelledFuture(r.clock, {})
+    await drive(r, [([A, B], 3)])
+    assert r.reconciler.calls == [("a", 0.0), ("b", 0.0), ("a", 0.005)]
+    assert r.counts()["reconcile_panics_total"] == 1 and r.counts()["result=success"] == 2

@@ -14,8 +14,9 @@ reconciler returned one, or None) or an `Exception`:
 | a `RecoveredPanic` | add_rate_limited | error | `reconcile_errors_total`, `reconcile_panics_total` |
 
 A `RecoveredPanic` is Python's counterpart of a recovered Go panic: the reconciler raised a
-`BaseException` that is not an `Exception` (cancellation, `KeyboardInterrupt`, `SystemExit` and
-`GeneratorExit` are not recovered: they propagate), or returned something that is not a `Result`
+`BaseException` that is not an `Exception` (cancellation of the worker, `KeyboardInterrupt`,
+`SystemExit` and `GeneratorExit` are not recovered: they propagate; a `CancelledError` while no
+scope around the worker was cancelled is a panic), or returned something that is not a `Result`
 or None (or a `Result` whose fields have the wrong types). As in controller-runtime (RecoverPanic
 defaults to true), it is counted as a panic and then handled as an ordinary error: the key is
 retried with the rate limiter's backoff and the worker lives on. Like controller-runtime, a
@@ -24,6 +25,7 @@ terminal error does not `forget` the key, so its failure count carries over to t
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Protocol
 
@@ -64,10 +66,23 @@ def recover(err: BaseException) -> RecoveredPanic:
 
 
 def _must_propagate(err: BaseException) -> bool:
-    signals = (anyio.get_cancelled_exc_class(), *_SIGNALS)
+    signals = (anyio.get_cancelled_exc_class(), *_SIGNALS) if _being_cancelled() else _SIGNALS
     if isinstance(err, BaseExceptionGroup):
         return err.subgroup(lambda e: isinstance(e, signals)) is not None
     return isinstance(err, signals)
+
+
+def _being_cancelled() -> bool:
+    """Whether a cancel scope around the running task was cancelled: only then is a cancellation
+    exception a cancellation. A stray one (awaiting a future someone else cancelled) is a panic.
+    A plain asyncio `Task.cancel()` of the worker (e.g. `asyncio.run` ending) counts too."""
+    if anyio.current_effective_deadline() == -math.inf:
+        return True
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # not running on asyncio
+        return False
+    return task is not None and task.cancelling() > 0
 
 
 def checked(returned: object) -> Outcome:
