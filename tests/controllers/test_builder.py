@@ -197,6 +197,17 @@ async def test_owns_needs_an_owner_kind_and_for_kind_is_called_once() -> None:
     assert builder.owns(Pod, owner_kind="ReplicaSet") is builder
 
 
+@pytest.mark.parametrize("workers", [0, -1])
+async def test_a_controller_with_no_workers_is_refused(workers: int) -> None:
+    """It would take keys and never reconcile them (controller-runtime turns a zero
+    MaxConcurrentReconciles into 1; an explicit count below 1 here is a mistake, said at once)."""
+    async with MemoryStorage() as storage:
+        manager = Manager(InProcessClient(APIServer(storage)), clock=FakeClock())
+    with pytest.raises(ValueError, match=f"controller 'none': workers must be at least 1, got {workers}"):
+        manager.controller("none", Seen(), workers=workers)
+    assert manager.controllers == []
+
+
 async def test_generation_changed_predicate_skips_metadata_and_status_writes() -> None:
     seen = Seen()
 

@@ -113,6 +113,8 @@ class Manager:
         self._refuse_when_stopping(f"controller {name!r}")
         if any(c.name == name for c in self.controllers):
             raise ValueError(f"a controller named {name!r} already exists")
+        if workers < 1:
+            raise ValueError(f"controller {name!r}: workers must be at least 1, got {workers}")
         grace = self.options.graceful_shutdown_timeout
         options = ControllerOptions(workers=workers, graceful_shutdown_timeout=grace)
         queue = self._queue_factory(name, self.clock)
