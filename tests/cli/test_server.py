@@ -7,6 +7,7 @@ and waits for it by polling `/readyz` with a deadline.
 from __future__ import annotations
 
 import base64
+import json
 import re
 import signal
 import socket
@@ -124,8 +125,12 @@ def test_sigterm_shuts_down_cleanly_and_a_restart_brings_everything_back(tmp_pat
 
 
 def test_insecure_http_on_loopback_serves_without_auth(tmp_path: Path) -> None:
-    server = ServerProcess.start(tmp_path / "data", "--insecure-http").wait_serving().wait_ready()
+    flags = ("--insecure-http", "--log-format", "json", "--log-level", "warning")
+    server = ServerProcess.start(tmp_path / "data", *flags).wait_serving().wait_ready()
     try:
+        events = [json.loads(line) for line in server.log.read_text().splitlines()]
+        assert events and all(event["level"] in ("warning", "error", "critical") for event in events)
+        assert events[0]["event"] == "insecure_http"
         assert server.url.startswith("http://127.0.0.1:")
         assert server.kubeconfig_document()["users"][0]["user"] == {}
         assert not (server.data_dir / "token").exists()
