@@ -18,7 +18,7 @@ import pytest
 
 from tests.cli.server_process import DEADLINE, POLL, ServerProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]  # several real processes on a shared machine
 
 REPLICAS, MAX_SURGE = 50, 13  # 25 % of 50, rounded up as Kubernetes does for maxSurge
 

@@ -13,7 +13,7 @@ import pytest
 from tests.cli.server_process import DEADLINE, POLL, ServerProcess
 from tests.docker_support import TEST_IMAGE, DockerDaemon
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]  # several real processes on a shared machine
 
 POD = f"""\
 apiVersion: v1

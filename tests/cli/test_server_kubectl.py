@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli.server_process import ServerProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]  # several real processes on a shared machine
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
