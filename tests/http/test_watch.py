@@ -11,6 +11,7 @@ import pytest
 
 from kubelite.api.core import ConfigMap
 from kubelite.api.meta import ObjectMeta
+from kubelite.apiserver.http import build_app, serve
 from tests.http.conftest import HTTPAPI, make_api
 
 pytestmark = pytest.mark.anyio
@@ -124,3 +125,17 @@ async def test_a_malformed_resource_version_is_a_400_status(api: HTTPAPI) -> Non
     code, status = await api.call("GET", "/api/v1/configmaps?watch=true&resourceVersion=abc")
     assert (code, status["kind"], status["reason"]) == (400, "Status", "BadRequest")
     assert status["message"] == 'invalid resource version "abc"'
+
+
+async def test_shutdown_ends_open_watches_at_once(api: HTTPAPI) -> None:
+    """Leaving `serve` closes every open watch, so shutdown does not wait out the watchers (the
+    runner would otherwise give open handlers 1 s)."""
+    app = build_app(api.server)
+    async with aiohttp.ClientSession() as session:
+        with anyio.fail_after(0.9):
+            async with serve(app, "127.0.0.1", 0) as serving:
+                url = f"{serving.url}/api/v1/namespaces/default/configmaps?watch=true"
+                response = await session.get(url)
+                assert response.status == 200
+            assert await response.content.read() == b""
+            response.release()

@@ -42,7 +42,13 @@ def build_app(
         middlewares=[*middlewares, metrics_middleware(metrics), errors_middleware(settings.max_body_bytes)],
         client_max_size=settings.max_body_bytes,
     )
-    app[STATE] = AppState(server, settings, metrics, ready, pod_streams)
+    state = AppState(server, settings, metrics, ready, pod_streams)
+    app[STATE] = state
+
+    async def close_watches(_: web.Application) -> None:
+        state.close_watches()
+
+    app.on_shutdown.append(close_watches)
     _add_routes(app)
     return app
 

@@ -1,9 +1,10 @@
-"""What every handler of one application shares: the APIServer, settings and optional hooks."""
+"""What every handler of one application shares: the APIServer, settings, optional hooks and the
+open watches (closed when the application shuts down, so shutdown never waits for a watcher)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -11,6 +12,7 @@ from kubelite.apiserver.http.metrics import Metrics
 from kubelite.apiserver.http.settings import HTTPSettings
 from kubelite.apiserver.http.streams import PodStreams
 from kubelite.apiserver.server import APIServer
+from kubelite.apiserver.watch import WatchStream
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,12 @@ class AppState:
     metrics: Metrics
     ready: Callable[[], bool] | None = None
     pod_streams: PodStreams | None = None
+    watches: set[WatchStream] = field(default_factory=set)
+    """Open watch streams; closed on shutdown so their responses end at once."""
+
+    def close_watches(self) -> None:
+        for stream in list(self.watches):
+            stream.close()
 
 
 STATE = web.AppKey("kubelite_http_state", AppState)

@@ -4,8 +4,8 @@ Each line is `{"type": ADDED|MODIFIED|DELETED|ERROR, "object": ...}` and is flus
 the Table Accept each object is a one-row Table (`tables.to_table`). A resourceVersion older than
 the watch window yields one ERROR event with the 410 Expired Status and the stream ends, as
 Kubernetes does (clients relist). The stream ends after `timeoutSeconds` when given, else stays
-open until the client leaves. Errors found before the stream starts (bad selectors, a bad
-resourceVersion) are ordinary Status replies.
+open until the client leaves or the application shuts down. Errors found before the stream starts
+(bad selectors, a bad resourceVersion) are ordinary Status replies.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kubelite.apiserver.http.query import ReadQuery, read_query
 from kubelite.apiserver.http.responses import JSON, table_content_type, wants_table
 from kubelite.apiserver.http.routes.paths import Target
 from kubelite.apiserver.http.state import AppState
+from kubelite.apiserver.watch import WatchStream
 
 
 async def watch(state: AppState, request: web.Request, target: Target) -> web.StreamResponse:
@@ -43,15 +44,33 @@ async def watch(state: AppState, request: web.Request, target: Target) -> web.St
     version = wants_table(request.headers.get("Accept", ""))
     response = web.StreamResponse(headers={"Content-Type": table_content_type(version) if version else JSON})
     response.enable_chunked_encoding()
+    state.watches.add(stream)
+    try:
+        await _stream(state, request, response, stream, info, query, table=bool(version))
+    finally:
+        state.watches.discard(stream)
+        stream.close()
+    return response
+
+
+async def _stream(
+    state: AppState,
+    request: web.Request,
+    response: web.StreamResponse,
+    stream: WatchStream,
+    info: ResourceInfo,
+    query: ReadQuery,
+    *,
+    table: bool,
+) -> None:
     async with stream:
         await response.prepare(request)
         with anyio.move_on_after(query.timeout_seconds):
             async for event in stream:
-                await response.write(_line(state, info, event, query, table=bool(version)))
+                await response.write(_line(state, info, event, query, table=table))
                 if event.type == "ERROR":
                     break
     await response.write_eof()
-    return response
 
 
 def _line(
