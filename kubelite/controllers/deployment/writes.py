@@ -8,7 +8,8 @@
 - `set_revision(client, deployment, revision)`: the Deployment's revision annotation (a metadata
   merge patch; the spec and generation stay).
 - `adopt_rs` / `release_rs`: strategic merge patches adding or removing the Deployment's
-  controller reference (DEP-6); an RS gone meanwhile gives None.
+  controller reference (DEP-6), carrying the RS's UID (as upstream's) so a same-named replacement is
+  refused; an RS gone meanwhile gives None.
 - `write_status(client, deployment, status)`: the whole status as a merge patch.
 """
 
@@ -56,12 +57,12 @@ async def set_revision(client: Client, deployment: Deployment, revision: str) ->
 
 async def adopt_rs(client: Client, deployment: Deployment, rs: ReplicaSet) -> ReplicaSet | None:
     ref: dict[str, Any] = msgspec.to_builtins(deployment_reference(deployment))
-    return await _patch(client, rs, {"metadata": {"ownerReferences": [ref]}})
+    return await _patch(client, rs, {"metadata": {"ownerReferences": [ref], "uid": rs.metadata.uid}})
 
 
 async def release_rs(client: Client, deployment: Deployment, rs: ReplicaSet) -> ReplicaSet | None:
     removal = {"$patch": "delete", "uid": deployment.metadata.uid}
-    return await _patch(client, rs, {"metadata": {"ownerReferences": [removal]}})
+    return await _patch(client, rs, {"metadata": {"ownerReferences": [removal], "uid": rs.metadata.uid}})
 
 
 async def _patch(client: Client, rs: ReplicaSet, patch: dict[str, Any]) -> ReplicaSet | None:

@@ -240,3 +240,20 @@ async def test_dep6_an_orphan_replica_set_with_the_template_is_adopted_as_the_ne
         assert rs.metadata.owner_references[0].uid == created.metadata.uid
         assert rs.metadata.annotations[REVISION] == "1"
         assert all(isinstance(p, Pod) for p in r.live_pods()) and len(r.live_pods()) == 2
+
+
+async def test_dep6_dep10_an_owned_replica_set_whose_labels_stop_matching_is_released() -> None:
+    """DEP-6: an owned RS whose labels no longer match the selector is released (its reference to the
+    Deployment removed); the Deployment then makes a new RS, and as the released one holds the name
+    it would take, collisionCount becomes 1 and the new RS gets the next hash (DEP-10)."""
+    async with running() as r:
+        await r.client.create(deployment(replicas=1))
+        await r.until(lambda: _ready(r))
+        [rs] = r.owned_sets()
+        name = rs.metadata.name
+        await r.client.patch(ReplicaSet, name, {"metadata": {"labels": {"app": "gone"}}}, "default")
+        await r.until(lambda: len(r.owned_sets()) == 1 and r.owned_sets()[0].metadata.name != name)
+        released = r.sets.get(name, "default")
+        assert released is not None and released.metadata.owner_references == []
+        assert r.d().status.collision_count == 1
+        assert r.owned_sets()[0].metadata.name == f"web-{template_hash(r.d().spec.template, 1)}"
