@@ -6,17 +6,23 @@ not run, is a 400 (as kube-apiserver answers when it cannot reach a kubelet); th
 errors (unknown container, container not started) pass through. Each line is yielded as bytes
 ending in a newline, with `timestamps` prefixed by its RFC 3339 time with nanoseconds and a space
 (the CRI log format). Closing the iterator closes the kubelet's log stream.
+
+`exec` runs the command through the kubelet's buffered CRI exec (`exec_sync`): the checks (pod,
+node, container) happen when it is awaited, the command runs when the returned iterator is first
+read, and its whole stdout, then stderr, then exit code are yielded once it ends. Stdin is not
+supported: asking for it is a 400 before anything runs.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 from typing import Protocol
 
 from kubelite.api.core import Pod
 from kubelite.api.errors import BadRequest
+from kubelite.apiserver.http.streams import ExecExit, ExecItem, ExecOutput
 from kubelite.cli.cluster import LocalCluster
 from kubelite.kubelet import Kubelet
 
@@ -75,3 +81,30 @@ class ClusterPodStreams:
         async with aclosing(lines):  # type: ignore[type-var]
             async for line in lines:
                 yield _render(line, timestamps)
+
+    async def exec(
+        self,
+        namespace: str,
+        name: str,
+        container: str,
+        command: Sequence[str],
+        *,
+        stdin: AsyncIterator[bytes] | None,
+        tty: bool,
+    ) -> AsyncIterator[ExecItem]:
+        if stdin is not None:
+            raise BadRequest("stdin is not supported by this server's exec (it runs commands without input)")
+        kubelet = await self._kubelet_for(namespace, name)
+        await kubelet.check_exec(namespace, name, container)
+        return _exec_items(kubelet, namespace, name, container, list(command))
+
+
+async def _exec_items(
+    kubelet: Kubelet, namespace: str, name: str, container: str, command: list[str]
+) -> AsyncIterator[ExecItem]:
+    result = await kubelet.exec(namespace, name, container, command)
+    if result.stdout:
+        yield ExecOutput(1, result.stdout)
+    if result.stderr:
+        yield ExecOutput(2, result.stderr)
+    yield ExecExit(result.exit_code)

@@ -35,7 +35,7 @@ from kubelite.api.core import Node, Pod
 from kubelite.client import Client, EventRecorder
 from kubelite.client.errors import AlreadyExists, BadRequest, Conflict, NotFound
 from kubelite.clock import Clock, SystemClock
-from kubelite.cri import ImageService, LogLine, LogOptions, RuntimeService
+from kubelite.cri import CRIError, ExecResult, ImageService, LogLine, LogOptions, RuntimeService
 from kubelite.kubelet.admission import Admission
 from kubelite.kubelet.backoff import Backoff
 from kubelite.kubelet.config import KubeletConfig
@@ -298,6 +298,24 @@ class Kubelet:
         options = LogOptions(tail_lines=tail_lines, follow=follow)
         async for line in self.runtime.logs(container_id, options):
             yield line
+
+    async def exec(self, namespace: str, name: str, container: str, command: list[str]) -> ExecResult:
+        """Run `command` in a running container and wait for it (the API's `pods/exec`, buffered).
+
+        A container not in the pod's spec or not running is a `BadRequest`; a runtime failure
+        (e.g. the container stopped meanwhile) is a `BadRequest` carrying the runtime's message."""
+        container_id = await self.check_exec(namespace, name, container)
+        try:
+            return await self.runtime.exec_sync(container_id, command, 0)
+        except CRIError as error:
+            raise BadRequest(f"unable to run {command} in container {container}: {error}") from error
+
+    async def check_exec(self, namespace: str, name: str, container: str) -> str:
+        """The id of the running container `exec` would use; raises as `exec` does."""
+        worker = self._worker_for(namespace, name)
+        if container and container not in {c.name for c in worker.pod.spec.containers}:
+            raise BadRequest(f"container {container} is not valid for pod {name}")
+        return await self._log_container(worker, container, previous=False)
 
     def _worker_for(self, namespace: str, name: str) -> PodWorker:
         for worker in self.workers.values():

@@ -1,7 +1,8 @@
 """One handler per (method, target shape): the table Kubernetes' REST installer builds.
 
 GET collection → LIST, or WATCH with `watch=true`; GET object → GET (`?watch=true` watches just
-it); GET `pods/{name}/log` → logs. POST collection or binding/eviction → create; PUT → update;
+it); GET `pods/{name}/log` → logs; GET/POST `pods/{name}/exec` →
+exec (a WebSocket). POST collection or binding/eviction → create; PUT → update;
 PATCH → patch; DELETE object or collection → delete. Any other pairing is 405 MethodNotAllowed.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from kubelite.api.errors import MethodNotAllowed
-from kubelite.apiserver.http.handlers import logs, read, watch, write
+from kubelite.apiserver.http.handlers import logs, podexec, read, watch, write
 from kubelite.apiserver.http.query import flag
 from kubelite.apiserver.http.routes.paths import STREAM_SUBRESOURCES, Target, resolve
 from kubelite.apiserver.http.state import state_of
@@ -32,6 +33,8 @@ async def _route(request: web.Request, target: Target) -> web.StreamResponse:
     state = state_of(request)
     method = request.method
     stream_subs = STREAM_SUBRESOURCES.get((target.info.group, target.info.plural), ())
+    if target.subresource == "exec" and method in ("GET", "POST"):
+        return await podexec.exec_(state, request, target)
     if target.subresource in stream_subs:
         if method != "GET":
             raise _method_not_allowed()

@@ -21,7 +21,7 @@ from kubelite.apiserver.http.errors import not_found
 
 NAMESPACE_SUBRESOURCES = ("status", "finalize")
 
-STREAM_SUBRESOURCES: dict[tuple[str, str], tuple[str, ...]] = {("", "pods"): ("log",)}
+STREAM_SUBRESOURCES: dict[tuple[str, str], tuple[str, ...]] = {("", "pods"): ("log", "exec")}
 """Subresources served by the transport itself (through `PodStreams`), not by the APIServer."""
 
 
