@@ -70,7 +70,9 @@ async def served() -> AsyncIterator[Served]:
         running = await stack.enter_async_context(local_cluster(storage, nodes=1, clock=clock))
         await running.client.create(_pod("shell"))
         await _wait_running(running, clock, "shell")
-        app = build_app(running.client.server, settings=HTTPSettings(), pod_streams=ClusterPodStreams(running))
+        app = build_app(
+            running.client.server, settings=HTTPSettings(), pod_streams=ClusterPodStreams(running)
+        )
         serving = await stack.enter_async_context(serve(app, "127.0.0.1", 0))
         session = await stack.enter_async_context(aiohttp.ClientSession())
         yield Served(running, serving.url, session)
