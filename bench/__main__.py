@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("informer", "kubelet", "scheduler", "stack", "store", "workqueue")
+BENCHMARKS = ("api", "informer", "kubelet", "scheduler", "stack", "store", "workqueue")
 
 
 def main(argv: list[str]) -> int:
