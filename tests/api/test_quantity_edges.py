@@ -82,3 +82,8 @@ def test_the_parsed_text_is_kept_only_within_the_int64_fast_path(text: str, prin
     """Kubernetes prints a quantity as it was written (`+` included) only when its int64 fast path
     parsed it: short enough for int64 and no finer than a nano-unit; otherwise canonically."""
     assert str(parse_quantity(text)) == printed
+
+
+@pytest.mark.parametrize(("text", "nanos"), [("0e-20", 0), ("1e-20", 1), ("-1e-20", -1)])
+def test_a_value_below_one_nano_unit_rounds_away_from_zero_unless_it_is_zero(text: str, nanos: int) -> None:
+    assert parse_quantity(text).nanos == nanos
