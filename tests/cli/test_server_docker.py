@@ -49,6 +49,14 @@ def _running(server: ServerProcess) -> tuple[str, str]:
         time.sleep(POLL)  # a real container starts on the real clock
 
 
+def _exec_runs_in_the_container(server: ServerProcess) -> None:
+    """`kubectl exec` over HTTPS reaches the real container: its output, stderr and exit code."""
+    hi = server.kubectl("exec", "hello", "--", "sh", "-c", "echo hi; echo oops >&2")
+    assert (hi.stdout, hi.stderr) == ("hi\n", "oops\n")
+    failed = server.kubectl("exec", "hello", "--", "sh", "-c", "exit 3", check=False)
+    assert failed.returncode == 3, failed.stderr
+
+
 def test_docker_pods_survive_a_restart_adopted_not_duplicated(
     docker_daemon: DockerDaemon, tmp_path: Path
 ) -> None:
@@ -67,6 +75,7 @@ def test_docker_pods_survive_a_restart_adopted_not_duplicated(
     try:
         assert _running(second) == (container_id, "0")
         assert second.kubectl("logs", "hello").stdout == "hi from docker\n"
+        _exec_runs_in_the_container(second)
         second.kubectl("delete", "pod", "hello", "--timeout=30s")
     finally:
         assert second.stop() == 0
