@@ -9,13 +9,14 @@ for pod Y"), a pod not on a node 400, and a non-WebSocket upgrade (kubectl's SPD
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 import anyio
+import anyio.lowlevel
 import pytest
 
 from kubelite.api.core import Container, Pod, PodSpec
@@ -83,21 +84,22 @@ def _exec_url(name: str, *command: str, container: str = "web") -> str:
     return f"{BASE}/{name}/exec?{args}&container={container}&stdout=true&stderr=true"
 
 
-async def _frames(api: Served, path: str) -> tuple[list[bytes], int | None, str | None]:
+async def _frames(api: Served, path: str, protocol: str = V5) -> tuple[list[bytes], int | None, str | None]:
     """Every binary frame, the close code and the negotiated protocol of one exec."""
     frames: list[bytes] = []
     with anyio.fail_after(10):
-        async with api.session.ws_connect(api.url + path, protocols=(V5,)) as ws:
+        async with api.session.ws_connect(api.url + path, protocols=(protocol,)) as ws:
             async for message in ws:
                 assert message.type == aiohttp.WSMsgType.BINARY
                 frames.append(message.data)
             return frames, ws.close_code, ws.protocol
 
 
-async def test_stdout_and_success_status_then_close_1000() -> None:
+@pytest.mark.parametrize("offered", [V5, "v4.channel.k8s.io"])
+async def test_stdout_and_success_status_then_close_1000(offered: str) -> None:
     async with served() as api:
-        frames, code, protocol = await _frames(api, _exec_url("shell", "echo", "hi"))
-    assert protocol == V5
+        frames, code, protocol = await _frames(api, _exec_url("shell", "echo", "hi"), offered)
+    assert protocol == offered
     assert frames == [b"\x01hi\n", b'\x03{"metadata":{},"status":"Success"}']
     assert code == 1000
 
@@ -114,6 +116,13 @@ async def test_stderr_channel_and_nonzero_exit_status() -> None:
     assert status["details"] == {"causes": [{"reason": "ExitCode", "message": "3"}]}
     assert "exit code" in status["message"]
     assert code == 1000
+
+
+async def test_tty_sends_stderr_on_the_stdout_channel() -> None:
+    async with served() as api:
+        path = _exec_url("shell", "sh", "-c", "echo%20err%20%3E%262") + "&tty=true"
+        frames, _, _ = await _frames(api, path)
+    assert frames == [b"\x01err\n", b'\x03{"metadata":{},"status":"Success"}']
 
 
 async def _refused(api: Served, path: str, headers: dict[str, str]) -> tuple[int, dict[str, object]]:
@@ -157,3 +166,49 @@ async def test_kubectl_exec_prints_output_and_exits_with_the_command_code(tmp_pa
         assert (hi.code, hi.stdout) == (0, "hi\n"), hi.stderr
         failed = await kubectl.run("exec", "shell", "--", "sh", "-c", "exit 3")
         assert failed.code == 3, failed.stderr
+
+
+async def test_pings_are_answered_while_a_long_command_runs() -> None:
+    """kubectl gives up on a server that leaves its pings unanswered for about a minute."""
+    async with served() as api:
+        clock = api.cluster.clock
+        assert isinstance(clock, FakeClock)
+        url = api.url + _exec_url("shell", "sh", "-c", "sleep%20100;%20echo%20done")
+        with anyio.fail_after(10):
+            async with api.session.ws_connect(url, protocols=(V5,), autoping=False) as ws:
+                await ws.ping(b"still there?")
+                pong = await ws.receive()
+                assert (pong.type, pong.data) == (aiohttp.WSMsgType.PONG, b"still there?")
+                frames: list[bytes] = []
+
+                async def receive() -> None:
+                    frames.extend([(await ws.receive()).data for _ in range(2)])
+
+                async with anyio.create_task_group() as group:
+                    group.start_soon(receive)
+                    await clock.run_until(lambda: len(frames) == 2)
+    assert frames == [b"\x01done\n", b'\x03{"metadata":{},"status":"Success"}']
+
+
+async def test_a_client_that_leaves_cancels_the_command() -> None:
+    """The exec's `sleep 100000` stops waiting on the clock once the client closes the socket,
+    without the clock moving (the FakeClock's sleeper list is the fake runtime's observable state)."""
+    async with served() as api:
+        clock = api.cluster.clock
+        assert isinstance(clock, FakeClock)
+        url = api.url + _exec_url("shell", "sleep", "100000")
+        with anyio.fail_after(10):
+            async with api.session.ws_connect(url, protocols=(V5,)) as ws:
+                await _until(lambda: _sleeping_until(clock, 100000))
+                await ws.close()
+            await _until(lambda: not _sleeping_until(clock, 100000))
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    while not condition():
+        await anyio.lowlevel.checkpoint()
+
+
+def _sleeping_until(clock: FakeClock, seconds: float) -> bool:
+    """Whether a task sleeps until `seconds` after the clock's start (the clock never moves here)."""
+    return any(due == seconds and not event.is_set() for due, _, event in clock._sleepers)

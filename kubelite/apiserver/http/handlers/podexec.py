@@ -7,8 +7,10 @@ Before the upgrade, every failure is a Status reply: the pod must exist (404), a
 protocol) every frame is binary and starts with its channel byte: 1 stdout, 2 stderr, 3 the final
 Status JSON (`Success`, or `Failure` with reason `NonZeroExitCode` and the exit code as an `ExitCode`
 cause, or the error that ended the command). The server then closes with code 1000. Client frames on
-channel 0 are stdin; in v5 a frame `0xff 0x00` (channel 255) closes stdin. With `tty` the command's
-stderr goes to the stdout channel, as a terminal merges them.
+channel 0 are stdin; in v5 a frame `0xff 0x00` (channel 255) closes stdin. Without stdin the client's
+frames are still read while the command runs, so its pings are answered. A client that leaves
+cancels the handler and with it the command (the Docker daemon may let the process finish). With
+`tty` the command's stderr goes to the stdout channel, as a terminal merges them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import msgspec
 from aiohttp import WSMsgType, web
 from multidict import MultiMapping
@@ -89,10 +92,22 @@ async def exec_(state: AppState, request: web.Request, target: Target) -> web.St
         namespace, target.name, query.container, query.command, stdin=stdin, tty=query.tty
     )
     await ws.prepare(request)
-    status = await _relay(ws, items, query)
+    async with anyio.create_task_group() as group:
+        if stdin is None:
+            group.start_soon(_drain, ws)
+        status = await _relay(ws, items, query)
+        group.cancel_scope.cancel()
     await ws.send_bytes(bytes([STATUS]) + msgspec.json.encode(status))
     await ws.close(code=1000)
     return ws
+
+
+async def _drain(ws: web.WebSocketResponse) -> None:
+    """Read (and drop) client frames while the command runs, so pings get their pongs.
+
+    kubectl pings every few seconds and gives up on a silent server after about a minute."""
+    async for _ in ws:
+        pass
 
 
 async def _relay(
