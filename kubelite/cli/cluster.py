@@ -22,6 +22,7 @@ import anyio
 
 from kubelite.apiserver import APIServer
 from kubelite.client import EventRecorder, InProcessClient
+from kubelite.client.events import EventTTLSweeper
 from kubelite.clock import Clock, SystemClock
 from kubelite.controllers.deployment import COMPONENT as DEPLOYMENT_COMPONENT
 from kubelite.controllers.deployment import DeploymentController
@@ -99,6 +100,7 @@ async def local_cluster(
         await group.start(rc_events.run)
         await group.start(gc_events.run)
         await group.start(deployment_events.run)
+        await group.start(EventTTLSweeper(client, clock).run)
         await group.start(manager.run)
         await group.start(collector.run)
         await group.start(Scheduler(client, SharedInformerFactory(client, clock=clock), clock=clock).run)

@@ -12,6 +12,7 @@ import pytest
 from kubelite.api.core import ConfigMap, Event
 from kubelite.api.meta import ObjectMeta
 from kubelite.apiserver import APIServer
+from kubelite.cli.cluster import local_cluster
 from kubelite.client import EventRecorder, InProcessClient
 from kubelite.client.events import EventTTLSweeper
 from kubelite.clock import FakeClock
@@ -89,3 +90,21 @@ async def test_ttl_is_configurable_and_sweep_reports_what_it_deleted(client: InP
     clock.advance(1)
     assert await sweeper.sweep() == 2
     assert await _reasons(client) == []
+
+
+@pytest.mark.anyio
+async def test_local_cluster_expires_events_after_an_hour() -> None:
+    clock = FakeClock()
+    async with MemoryStorage() as storage, local_cluster(storage, nodes=0, clock=clock) as cluster:
+        subject = ConfigMap(metadata=ObjectMeta(name="cm", namespace="default", uid="u"))
+        recorder = EventRecorder(cluster.client, "test", clock=clock)
+        async with anyio.create_task_group() as tg:
+            await tg.start(recorder.run)
+            recorder.event(subject, "Normal", "Old", "once")
+            await recorder.flush()
+            tg.cancel_scope.cancel()
+        assert await _reasons(cluster.client) == ["Old"]
+        clock.advance(3660)
+        with anyio.fail_after(5):
+            while await _reasons(cluster.client):
+                await anyio.lowlevel.checkpoint()
