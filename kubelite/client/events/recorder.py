@@ -10,7 +10,9 @@ Contract (after client-go's `tools/record`):
   once (a change arriving mid-write is written after that write).
 - A new Event is created; a repeat is a merge PATCH of count, lastTimestamp and message (created
   instead if it is missing, as upstream does). A name taken by another recorder gets a fresh name.
-- At most `buffer` distinct Events wait; beyond that new ones are dropped. Drops are counted in
+- At most `buffer` distinct Events wait (default 50,000: a 10,000-pod start burst, 4 Events each,
+  with room; upstream buffers 1,000 per process, but here every fake node shares one recorder);
+  beyond that new ones are dropped. Drops are counted in
   `dropped` and, with `metrics`, in `kubelite_events_dropped_total{component,reason}` (reasons
   `buffer_full`, `spam_filtered`, `write_failed`). A failed write is logged and dropped, never retried.
 - `flush()` waits until every event recorded so far has been written or dropped. After `run()` is
@@ -60,7 +62,7 @@ class EventRecorder:
         *,
         host: str = "",
         clock: Clock | None = None,
-        buffer: int = 10_000,
+        buffer: int = 50_000,
         writers: int = 32,
         metrics: EventMetrics | None = None,
     ) -> None:
