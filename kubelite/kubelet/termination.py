@@ -29,7 +29,11 @@ class TerminationMixin(StatusMixin, SandboxMixin):
         """KUB-12: stop everything within the grace period, report the end, delete the object.
 
         A later DELETE that moves the deadline earlier interrupts the stop, which starts over with
-        the new, shorter grace period (as the kubelet does; never extended)."""
+        the new, shorter grace period (as the kubelet does; never extended). A worker that starts
+        here (the kubelet restarted mid-termination) first adopts the pod's sandbox, so what runs
+        in it is stopped before the object goes."""
+        if not self.sandbox_id:
+            await self._adopt_sandbox()
         grace = self._grace()
         while True:
             with anyio.CancelScope() as scope:

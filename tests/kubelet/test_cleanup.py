@@ -192,3 +192,39 @@ async def test_at_start_the_directories_of_unknown_pods_are_removed(tmp_path: Pa
         await c.group.start(second.run)
         await c.until(lambda: not stray.parent.parent.exists())
         assert sorted(p.name for p in pods.iterdir()) == [found.metadata.uid]
+
+
+async def test_a_pod_terminating_when_the_kubelet_went_down_is_deleted_only_once_stopped() -> None:
+    """KUB-12 across a restart: the new kubelet adopts the terminating pod's sandbox and stops its
+    containers within the pod's grace period, and only then deletes the object. Before, it found
+    no sandbox of its own and deleted the object at once, its container still running (left to
+    the orphan cleanup). The SIGKILL is due at the deadline the first kubelet's stop set."""
+    async with cluster() as c:
+        sent = make_pod("slow", "sh", "-c", "trap '' TERM; sleep 3600")
+        sent.spec.termination_grace_period_seconds = 60
+        await c.client.create(sent)
+        await c.until(lambda: _running(c, "slow"))
+        deleted_at = c.clock.monotonic()
+        await c.client.delete(Pod, "slow", "default")
+        await c.run_for(10)
+        c.stop_node("node-1")
+        await c.run_for(10)
+        old = c.kubelets["node-1"]
+        restarted = Kubelet(
+            c.client,
+            c.runtimes["node-1"],
+            c.images,
+            old.config,
+            c.dispatcher,
+            clock=c.clock,
+            network=c.probes,
+        )
+        await c.group.start(restarted.run)
+        await c.run_for(1)
+        assert c.pod("slow") is not None, "the object stays while its container runs"
+        infos = await c.runtime.list_containers()
+        assert [(await c.runtime.container_status(i.id)).state.name for i in infos] == ["RUNNING"]
+        await c.until(lambda: c.pod("slow") is None)
+        assert c.clock.monotonic() - deleted_at == pytest.approx(60, abs=0.5)
+        await c.run_for(5)
+        assert await _owners(c) == [] and len(c.network) == 0
