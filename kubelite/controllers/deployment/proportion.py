@@ -10,7 +10,8 @@ names gets its `desired-replicas`/`max-replicas` annotations rewritten even if i
   0 with no replicas) is shared among the active RSs, largest first (ties: newer first when
   growing, older first when shrinking), each in proportion to its size over its `max-replicas`
   annotation (or the Deployment's `status.replicas` when missing); the rounding leftover goes to
-  the first RS, never below 0 (DEP-23, DEP-24). Recreate leaves the sizes as they are.
+  the first RS, never below 0 (DEP-23, DEP-24). Recreate leaves the sizes as they are. With no RS
+  at all (a Deployment created paused) nothing is resized.
 `round` rounds half away from zero (C-4).
 """
 
@@ -90,7 +91,7 @@ def plan_proportional(
         share = proportion(rs, f, status_replicas, to_add, added)
         sizes[rs.name] = rs.replicas + share
         added += share
-    if to_add != 0:
+    if to_add != 0 and ordered:
         first = ordered[0].name
         sizes[first] = max(0, sizes[first] + to_add - added)
     return [Resize(rs.name, sizes[rs.name]) for rs in ordered]

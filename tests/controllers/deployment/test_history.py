@@ -115,6 +115,23 @@ async def test_dep25_dep33_paused_deployments_scale_but_do_not_roll_out_until_re
         assert _progressing(r) == ("True", "NewReplicaSetAvailable")
 
 
+async def test_dep25_dep33_a_deployment_created_paused_makes_no_rs_until_resumed() -> None:
+    """DEP-25, DEP-33: created with paused=true, upstream's sync makes no ReplicaSet (and so no revision)
+    but writes status: observedGeneration and Progressing Unknown DeploymentPaused. On resume it rolls
+    out revision 1."""
+    async with running() as r:
+        paused = deployment(replicas=2)
+        paused.spec.paused = True
+        await r.client.create(paused)
+        await r.until(lambda: _progressing(r) == ("Unknown", "DeploymentPaused"))
+        assert r.d().status.observed_generation == 1
+        assert r.owned_sets() == [] and r.live_pods() == []
+        assert REVISION not in r.d().metadata.annotations
+        await r.patch({"spec": {"paused": None}}, PatchType.MERGE)
+        await r.until(lambda: _at(r, "1"))
+        assert r.sizes() == {"1": 2}
+
+
 async def test_dep28_history_cleanup_keeps_revision_history_limit_old_replica_sets() -> None:
     """DEP-28: once the rollout is complete, scaled-down old RSs beyond revisionHistoryLimit go, lowest
     revision first."""

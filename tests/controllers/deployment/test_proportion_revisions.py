@@ -34,6 +34,7 @@ def test_dep24_docs_example_scaling_10_to_15_mid_rollout() -> None:
         (None, [RSView("a", "1"), RSView("b", "2")], 4, [Resize("b", 4)]),
         (RSView("n", "2"), [RSView("o", "1")], 4, [Resize("n", 4)]),
         (RSView("n", "2", replicas=4), [], 4, []),
+        (None, [], 4, []),
         (
             RSView("n", "2", replicas=4, available=4, desired=4),
             [RSView("o", "1", replicas=2), RSView("z", "0")],
@@ -41,13 +42,21 @@ def test_dep24_docs_example_scaling_10_to_15_mid_rollout() -> None:
             [Resize("o", 0)],
         ),
     ],
-    ids=["one-active", "none-active-newest-old", "none-active-new", "already-sized", "saturated-new"],
+    ids=[
+        "one-active",
+        "none-active-newest-old",
+        "none-active-new",
+        "already-sized",
+        "no-rs-at-all",
+        "saturated-new",
+    ],
 )
 def test_dep22_single_active_or_saturated(
     new: RSView | None, olds: list[RSView], replicas: int, expected: list[Resize]
 ) -> None:
     """DEP-22: with at most one active RS, it (else the new RS, else the newest) gets replicas; a
-    saturated new RS (spec, desired-replicas and available all = replicas) sends active olds to 0."""
+    saturated new RS (spec, desired-replicas and available all = replicas) sends active olds to 0. With
+    no RS at all (a Deployment created paused) there is nothing to scale, as upstream's loop over none."""
     assert plan_proportional(new, olds, fenceposts(replicas, 1, 0), status_replicas=0) == expected
 
 
