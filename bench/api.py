@@ -1,18 +1,19 @@
 """`python -m bench api`: create latency and Table list time over HTTPS with the bearer token.
 
 Starts the real server as a subprocess (`python -m kubelite server`, fake runtime, `--nodes 0` by
-default so no pod is scheduled or started and no kubelet load interferes; `--store sqlite` by
-default as the server runs), in a temporary data dir on a free loopback port, and reads the
-generated admin kubeconfig for the URL, the CA and the token. The client (aiohttp, its own
-process, keep-alive connections) then:
+default, and the pods name a scheduler that does not run, so none is scheduled or started and
+neither the scheduler nor a kubelet adds load; `--store sqlite` by default as the server runs), in
+a temporary data dir on a free loopback port, and reads the generated admin kubeconfig for the
+URL, the CA and the token. The client (aiohttp, its own process, keep-alive connections) then:
 1. creates pods open-loop at a steady `--rate` (default 200/s) for `--seconds` (default 20):
    each create is started at its scheduled time whatever the earlier ones do, and its latency is
    counted from that scheduled time until the 201 body is read (p50/p99/max);
 2. creates pods with `--writers` concurrent writers until `--pods` (default 10,000) exist;
 3. times `GET /api/v1/namespaces/default/pods` with kubectl's Table Accept header, then as plain
    JSON (the same-run baseline), each the median of `--runs` (default 3) full reads, and checks
-   the row and item counts. The latency run's pods count towards `--pods` (raised to at least
-   `--rate` × `--seconds`).
+   the row and item counts (each time includes the client's `json.loads`, as kubectl's parse
+   counts for its user; a line per request splits read and parse time). The latency run's pods
+   count towards `--pods` (raised to at least `--rate` × `--seconds`).
 The pods are `bench.pods.sample_pod` (about 1.6 KB of JSON each) without the owner reference.
 
 Final line: JSON with `pods`, `store`, `rate`, `create_p50_ms`, `create_p99_ms`, `create_max_ms`,
@@ -111,12 +112,13 @@ def wait_for_kubeconfig(process: subprocess.Popen[bytes], path: Path, timeout: f
 
 
 def pod_body(name: str) -> bytes:
-    """The sample pod without its owner reference: the server's garbage collector would delete
-    pods whose ReplicaSet does not exist."""
+    """The sample pod without its owner reference (the server's garbage collector would delete a
+    pod whose ReplicaSet does not exist) and for a scheduler that does not run, so the server's
+    scheduler leaves it Pending without writing a condition or an event."""
     pod = sample_pod(name)
-    return encode(
-        msgspec.structs.replace(pod, metadata=msgspec.structs.replace(pod.metadata, owner_references=[]))
-    )
+    metadata = msgspec.structs.replace(pod.metadata, owner_references=[])
+    spec = msgspec.structs.replace(pod.spec, scheduler_name="bench-unscheduled")
+    return encode(msgspec.structs.replace(pod, metadata=metadata, spec=spec))
 
 
 async def create(session: aiohttp.ClientSession, body: bytes) -> None:
@@ -170,8 +172,13 @@ async def timed_list(session: aiohttp.ClientSession, accept: str, field: str, ex
     began = time.perf_counter()
     async with session.get(PODS, headers={"Accept": accept}) as response:
         body = await response.read()
+    read = time.perf_counter() - began
     document = json.loads(body)
     elapsed = time.perf_counter() - began
+    print(
+        f"list as {field}: {len(body) / 1e6:.1f} MB read in {read:.3f} s, parsed by {elapsed:.3f} s",
+        flush=True,
+    )
     if response.status != 200 or len(document.get(field, ())) != expected:
         raise SystemExit(f"list answered {response.status} with {len(document.get(field, ()))} {field}")
     return elapsed
