@@ -1,7 +1,7 @@
 """The real kubectl (v1.32) over plain HTTP against the in-process API (kubectl-wire.md).
 
 Covers `version`, `api-resources`, `get`, `apply -f` (create, update, unchanged, --server-side),
-`create -f`, `replace -f`, `delete`, `get -w`, and the messages kubectl prints for NotFound,
+`create -f`, `replace -f`, `delete`, `get -w`, `auth can-i`, and the messages kubectl prints for NotFound,
 AlreadyExists, Conflict and Invalid Status replies.
 """
 
@@ -176,3 +176,12 @@ async def watch_until_modified(api: HTTPAPI, process: Process) -> str:
             if rows.count("c") == 2 and seen.endswith("\n"):
                 return seen
     return seen
+
+
+async def test_auth_can_i_is_answered_yes(served: tuple[HTTPAPI, Kubectl]) -> None:
+    """`kubectl auth can-i` posts a SelfSubjectAccessReview (protobuf); kubelite has no authorization,
+    so the caller may do everything, as a `system:masters` user may in Kubernetes."""
+    _api, kubectl = served
+    for args in (("create", "pods"), ("delete", "deployments.apps", "-n", "dev"), ("get", "/healthz")):
+        result = await kubectl.run("auth", "can-i", *args)
+        assert (result.code, result.stdout.strip()) == (0, "yes"), result.stderr

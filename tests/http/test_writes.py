@@ -208,3 +208,32 @@ async def test_an_invalid_object_is_422_with_causes(api: HTTPAPI) -> None:
         "field": "spec.replicas",
         "message": "Invalid value: -1: must be greater than or equal to 0",
     } in causes
+
+
+async def test_self_subject_access_review_allowed_and_not_stored(api: HTTPAPI) -> None:
+    """kubelite has no authorization: a review is allowed (201, spec echoed); one naming neither
+    resource nor non-resource attributes is 422 Invalid with Kubernetes' message."""
+    path = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+    spec = {"resourceAttributes": {"verb": "list", "resource": "pods", "namespace": "default"}}
+    review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "spec": spec}
+    code, body = await api.call("POST", path, review)
+    assert (code, body["kind"], body["spec"], body["status"]) == (
+        201,
+        "SelfSubjectAccessReview",
+        spec,
+        {"allowed": True},
+    )
+    code, body = await api.call("POST", path, {**review, "spec": {}})
+    message = (
+        'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified'
+    )
+    assert (code, body["reason"], body["message"]) == (
+        422,
+        "Invalid",
+        f'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: {message}',
+    )
+    assert body["details"]["causes"] == [
+        {"reason": "FieldValueInvalid", "message": message, "field": "spec.resourceAttributes"}
+    ]
+    code, body = await api.call("POST", path, {"apiVersion": "v1", "kind": "Pod"})
+    assert (code, body["reason"]) == (400, "BadRequest")

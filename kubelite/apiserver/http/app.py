@@ -1,7 +1,8 @@
 """`build_app`: the aiohttp application serving the Kubernetes API over an `APIServer`.
 
 Routes: `/version`, `/healthz`, `/livez`, `/readyz`, `/metrics`, discovery (`/api`, `/apis`,
-`/api/v1`, `/apis/{group}/{version}`), `/openapi/v3[/...]`, and every resource path below
+`/api/v1`, `/apis/{group}/{version}`), `/openapi/v3[/...]`, `selfsubjectaccessreviews` (see
+`reviews`), and every resource path below
 `/api/v1/` and `/apis/{group}/{version}/` (see `routes`). Middlewares run in this order: the
 caller's (e.g. bearer-token auth), metrics, then the error middleware that turns every failure into
 a Status. Request bodies over `settings.max_body_bytes` are refused with 413.
@@ -15,7 +16,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from kubelite.apiserver.http import discovery, health, openapi
+from kubelite.apiserver.http import discovery, health, openapi, reviews
 from kubelite.apiserver.http.errors import errors_middleware, not_found
 from kubelite.apiserver.http.metrics import Metrics, metrics_middleware
 from kubelite.apiserver.http.responses import encode, json_response
@@ -66,6 +67,7 @@ def _add_routes(app: web.Application) -> None:
     router.add_get("/apis/{group}/{version}", _group_version)
     router.add_get("/openapi/v3", _openapi_index)
     router.add_get("/openapi/v3/{gv:.+}", _openapi_document)
+    router.add_post(reviews.PATH, reviews.self_subject_access_review)
     router.add_route("*", "/api/v1/{rest:.+}", dispatch)
     router.add_route("*", "/apis/{group}/{version}/{rest:.+}", dispatch)
 
