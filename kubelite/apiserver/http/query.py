@@ -14,6 +14,7 @@ from multidict import MultiMapping
 
 from kubelite.api.errors import BadRequest
 from kubelite.apiserver.context import RequestContext
+from kubelite.clock import parse_rfc3339
 
 TRUE = ("true", "1")
 
@@ -91,6 +92,9 @@ class LogQuery:
     timestamps: bool
     follow: bool
     previous: bool
+    limit_bytes: int | None = None
+    since_seconds: int | None = None
+    since_time: float | None = None
 
 
 def log_query(query: MultiMapping[str]) -> LogQuery:
@@ -103,7 +107,29 @@ def log_query(query: MultiMapping[str]) -> LogQuery:
         timestamps=flag(query, "timestamps"),
         follow=flag(query, "follow"),
         previous=flag(query, "previous"),
+        limit_bytes=_positive(query, "limitBytes"),
+        since_seconds=_positive(query, "sinceSeconds"),
+        since_time=_since_time(query),
     )
+
+
+def _positive(query: MultiMapping[str], name: str) -> int | None:
+    value = integer(query, name)
+    if value is not None and value < 1:
+        raise BadRequest(f"{name}: Invalid value: {value}: must be greater than 0")
+    return value
+
+
+def _since_time(query: MultiMapping[str]) -> float | None:
+    value = query.get("sinceTime")
+    if not value:
+        return None
+    if query.get("sinceSeconds"):
+        raise BadRequest("at most one of `sinceTime` or `sinceSeconds` may be specified")
+    try:
+        return parse_rfc3339(value)
+    except ValueError:
+        raise BadRequest(f'invalid value for sinceTime: "{value}": must be an RFC 3339 time') from None
 
 
 DELETE_PARAMS = {"gracePeriodSeconds": int, "propagationPolicy": str, "orphanDependents": bool}
