@@ -3,8 +3,10 @@
 Contract:
 - `to_typed(info, obj, warnings, strict)` accepts a Struct of the resource's type or a JSON-shaped
   mapping and returns a new Struct that nobody else references (the caller may mutate it). Wrong
-  types → 400 BadRequest in Kubernetes' wording. Unknown fields in a mapping are dropped with a
-  warning `unknown field "spec.foo"`, or rejected with 400 under strict field validation.
+  types → 400 BadRequest in Kubernetes' wording. A JSON `null` is an unset field, as in Kubernetes
+  (`"ownerReferences": null`, `"labels": null`); input without such nulls pays nothing for this.
+  Unknown fields in a mapping are dropped with a warning `unknown field "spec.foo"`, or rejected
+  with 400 under strict field validation.
 - `encode(obj)` is deterministic (map keys sorted, struct fields in declaration order), so two
   equal objects always encode to equal bytes; the apiserver relies on that to detect no-op writes.
 - `decode(cls, data)` builds a fresh object from stored bytes.
@@ -70,7 +72,20 @@ def to_typed(cls: type[T], kind: str, version: str, obj: object, warnings: list[
     try:
         return msgspec.convert(obj, cls, strict=True)
     except msgspec.ValidationError as err:
-        raise undecodable(kind, version, str(err)) from err
+        first = err
+    try:  # JSON null means "unset" to Kubernetes' decoder, for lists and maps as for anything else
+        return msgspec.convert(without_nulls(obj), cls, strict=True)
+    except msgspec.ValidationError:
+        raise undecodable(kind, version, str(first)) from first
+
+
+def without_nulls(data: Any) -> Any:
+    """`data` with every mapping entry whose value is None left out, at any depth."""
+    if isinstance(data, Mapping):
+        return {key: without_nulls(value) for key, value in data.items() if value is not None}
+    if isinstance(data, list):
+        return [without_nulls(item) for item in data]
+    return data
 
 
 def unknown_fields(data: Mapping[str, Any], cls: type[msgspec.Struct]) -> list[str]:

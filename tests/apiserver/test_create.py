@@ -204,3 +204,29 @@ async def test_service_gets_a_cluster_ip(server: APIServer) -> None:
     assert isinstance(headless, Service) and headless.spec.cluster_ip == "None"
     with pytest.raises(Invalid, match="provided IP is already allocated"):
         await server.create(Service, svc("c", "10.96.0.2"), "default")
+
+
+async def test_json_null_is_an_unset_field_for_lists_and_maps_too(server: APIServer) -> None:
+    """Kubernetes' JSON decoder reads `null` as the zero value for any field: a manifest with
+    `ownerReferences: null`, `labels: null` or `env: null` creates as if they were left out."""
+    body = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "nulls", "ownerReferences": None, "labels": None, "creationTimestamp": None},
+        "spec": {"containers": [{"name": "a", "image": "busybox", "env": None, "resources": {}}]},
+        "status": {},
+    }
+    created = await server.create(Pod, body, "default")
+    assert created.metadata.owner_references == []
+    assert created.metadata.labels == {}
+    assert created.spec.containers[0].env == []
+
+
+async def test_a_wrongly_typed_field_is_still_400_in_kubernetes_wording(server: APIServer) -> None:
+    body = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bad", "labels": None}, "spec": 3}
+    with pytest.raises(
+        BadRequest, match=r'Pod in version "v1" cannot be handled as a Pod: Expected `object`'
+    ):
+        await server.create(Pod, body, "default")
+    with pytest.raises(NotFound):
+        await server.get(Pod, "bad", "default")
