@@ -101,3 +101,14 @@ async def test_errors_are_api_exceptions_with_the_status(api: HTTPAPI) -> None:
     err = await anyio.to_thread.run_sync(read_missing)
     assert err is not None and err.status == 404
     assert '"reason":"NotFound"' in err.body
+
+
+async def test_version_api_reads_version_with_its_trailing_slash(api: HTTPAPI) -> None:
+    """The client's VersionApi asks `/version/` (Kubernetes serves it as `/version`)."""
+
+    def get_code() -> Any:
+        with api_client(api.url) as c:
+            return client.VersionApi(c).get_code()
+
+    info = await anyio.to_thread.run_sync(get_code)
+    assert (info.major, info.minor, info.git_version) == ("1", "32", "v1.32.0")

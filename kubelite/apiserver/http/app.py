@@ -56,7 +56,8 @@ def build_app(
 
 def _add_routes(app: web.Application) -> None:
     router = app.router
-    router.add_get("/version", _version)
+    for path in ("/version", "/version/"):  # the kubernetes client's VersionApi asks `/version/`
+        router.add_get(path, _version)
     for path in ("/healthz", "/livez"):
         router.add_get(path, health.liveness)
     router.add_get("/readyz", _readyz)

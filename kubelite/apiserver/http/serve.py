@@ -3,6 +3,7 @@
     async with serve(app, "127.0.0.1", 0) as serving:   # port 0 picks a free port
         ... serving.port, serving.url ...
 
+A request line or header may be up to 1 MiB long (long selectors in the URL), as in Kubernetes.
 Watches and log streams end when their client leaves (handler cancellation is on). Leaving the
 context stops accepting, closes open connections (ending open watches) and cleans up the app.
 `serve_forever` is the same for a task group: it reports the `Serving` through `task_status`.
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 import anyio
 from aiohttp import web
 from anyio.abc import TaskStatus
+
+MAX_HEADER_BYTES = 1 << 20
+"""The longest request line or header taken (Go's default, so Kubernetes' too; aiohttp's is 8 KiB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,13 @@ async def serve(
     app: web.Application, host: str, port: int, ssl_context: ssl.SSLContext | None = None
 ) -> AsyncIterator[Serving]:
     runner = web.AppRunner(
-        app, handle_signals=False, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
+        app,
+        handle_signals=False,
+        handler_cancellation=True,
+        access_log=None,
+        shutdown_timeout=1.0,
+        max_line_size=MAX_HEADER_BYTES,
+        max_field_size=MAX_HEADER_BYTES,
     )
     await runner.setup()
     try:
