@@ -12,18 +12,22 @@
 On a signal, the listener closes (ending open watches), the components stop, and the store is
 closed after its in-flight writes commit; the command returns and the process exits 0. Restarting
 on the same data dir serves every stored object again; the Docker node adopts the containers of
-pods that still exist. A failure to start (port taken, no Docker with `--runtime docker`) raises.
+pods that still exist. A failure to start (port taken, no Docker with `--runtime docker`, the data
+dir held by another running server: `<data-dir>/lock`) raises.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import signal
 import socket
 import ssl
 import sys
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import anyio
@@ -158,9 +162,33 @@ async def wait_for_nodes(cluster: LocalCluster) -> None:
                 return
 
 
+@contextmanager
+def lock_data_dir(data_dir: Path) -> Iterator[None]:
+    """Hold `<data-dir>/lock` (an exclusive flock, released when the process ends however it ends)
+    so that a second server on the same data dir stops with a StartupError naming the first."""
+    fd = os.open(data_dir / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+            raise StartupError(
+                f"the data dir {data_dir} is in use by another kubelite server (pid {holder}); "
+                "stop it or pass another --data-dir"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
 async def run_server(settings: ServerSettings, *, out: TextIO = sys.stdout) -> None:
-    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with (
+        anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals,
+        lock_data_dir(settings.data_dir),
+    ):
         security = prepare_security(settings)
         if settings.plugins:
             log.info("plugins_accepted", plugins=list(settings.plugins), detail="loaded once plugins land")

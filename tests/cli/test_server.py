@@ -178,3 +178,24 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
         server = ServerProcess.start(tmp_path / "data", "--listen", f"127.0.0.1:{port}")
         assert server.wait_exit() == 1
     assert "error: [Errno 98] error while attempting to bind on address" in server.log.read_text()
+
+
+def test_a_second_server_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
+    """Two servers on one data dir would run two control planes and two sets of nodes over one
+    database, and the second would overwrite the first's kubeconfig: the second stops at once."""
+    data = tmp_path / "data"
+    first = ServerProcess.start(data).wait_serving().wait_ready()
+    try:
+        kubeconfig = first.kubeconfig.read_bytes()
+        second = ServerProcess.start(data)
+        assert second.wait_exit() == 1
+        message = (
+            f"error: the data dir {data} is in use by another kubelite server (pid {first.process.pid});"
+        )
+        assert message in second.log.read_text()
+        assert first.kubeconfig.read_bytes() == kubeconfig
+        assert first.get("/readyz")[0] == 200
+    finally:
+        assert first.stop() == 0
+    third = ServerProcess.start(data).wait_serving()  # the lock went with the first process
+    assert third.stop() == 0
