@@ -36,10 +36,12 @@ class Base(msgspec.Struct, omit_defaults=True, rename="camel", kw_only=True, gc=
 
 
 class OwnerReference(Base):
-    api_version: str
-    kind: str
-    name: str
-    uid: str
+    """Empty defaults as Go's JSON decoding leaves them: a missing field is a validation error (GC-1)."""
+
+    api_version: str = ""
+    kind: str = ""
+    name: str = ""
+    uid: str = ""
     controller: bool | None = None
     block_owner_deletion: bool | None = None
 

@@ -149,6 +149,19 @@ def test_gc1_only_one_controller_reference() -> None:
     )
 
 
+def test_gc1_owner_reference_fields_left_out_of_the_json_are_validation_errors() -> None:
+    """GC-1: as in Kubernetes, a reference missing apiVersion, name or uid in the request body decodes
+    (Go's JSON leaves them empty) and is refused by validation (422) with each field's message, not
+    as an undecodable body (400)."""
+    body = b'{"name":"web","namespace":"default","ownerReferences":[{"kind":"ReplicaSet"}]}'
+    meta = msgspec.json.decode(body, type=ObjectMeta)
+    assert errors_of(meta) == [
+        'metadata.ownerReferences.apiVersion: Invalid value: "": version must not be empty',
+        'metadata.ownerReferences.name: Invalid value: "": must not be empty',
+        'metadata.ownerReferences.uid: Invalid value: "": must not be empty',
+    ]
+
+
 def test_event_cannot_be_an_owner() -> None:
     meta = ObjectMeta(name="web", namespace="default", owner_references=[ref(api_version="v1", kind="Event")])
     (error,) = errors_of(meta)
