@@ -212,3 +212,18 @@ async def _until(condition: Callable[[], bool]) -> None:
 def _sleeping_until(clock: FakeClock, seconds: float) -> bool:
     """Whether a task sleeps until `seconds` after the clock's start (the clock never moves here)."""
     return any(due == seconds and not event.is_set() for due, _, event in clock._sleepers)
+
+
+async def test_kubectl_prints_the_reason_an_exec_is_refused(tmp_path: Path) -> None:
+    """kubectl retries a refused WebSocket exec over SPDY and prints that second refusal: it must
+    carry the real reason (a container not in the pod, stdin), not only 'SPDY is not supported'."""
+    require_kubectl()
+    async with served() as api:
+        kubectl = Kubectl(write_kubeconfig(tmp_path, api.url), tmp_path / "cache")
+        wrong = await kubectl.run("exec", "shell", "-c", "db", "--", "true")
+        assert (wrong.code, wrong.stderr.strip()) == (
+            1,
+            "Error from server (BadRequest): container db is not valid for pod shell",
+        )
+        piped = await kubectl.run("exec", "-i", "shell", "--", "cat", stdin="input\n")
+        assert piped.code == 1 and "stdin is not supported" in piped.stderr, piped.stderr

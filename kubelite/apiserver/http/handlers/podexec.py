@@ -1,11 +1,13 @@
 """GET/POST `pods/{name}/exec`: a command in a container over a WebSocket (`v5.channel.k8s.io`).
 
 Before the upgrade, every failure is a Status reply: the pod must exist (404), at least one
-`command` is needed, the request must be a WebSocket upgrade offering `v5.channel.k8s.io` or
-`v4.channel.k8s.io` (anything else, e.g. kubectl's SPDY/3.1 fallback, is a 400), and the
-`PodStreams` must accept the container (a 400 otherwise). After the 101 (which echoes the chosen
-protocol) every frame is binary and starts with its channel byte: 1 stdout, 2 stderr, 3 the final
-Status JSON (`Success`, or `Failure` with reason `NonZeroExitCode` and the exit code as an `ExitCode`
+`command` is needed, the `PodStreams` must accept the container and options (a 400 otherwise), and
+then the request must be a WebSocket upgrade offering `v5.channel.k8s.io` or `v4.channel.k8s.io`
+(anything else is a 400). kubectl retries a refused WebSocket exec over SPDY/3.1 and prints that
+second refusal, so it carries the real reason; the command itself starts only after the upgrade.
+After the 101 (which echoes the chosen protocol) every frame is binary and starts with its
+channel byte: 1 stdout, 2 stderr, 3 the final Status JSON (`Success`, or `Failure` with reason
+`NonZeroExitCode` and the exit code as an `ExitCode`
 cause, or the error that ended the command). The server then closes with code 1000. Client frames on
 channel 0 are stdin; in v5 a frame `0xff 0x00` (channel 255) closes stdin. Without stdin the client's
 frames are still read while the command runs, so its pings are answered. A client that leaves
@@ -83,7 +85,6 @@ async def exec_(state: AppState, request: web.Request, target: Target) -> web.St
     namespace = target.namespace or ""
     await state.server.get(target.info, target.name, namespace)
     query = exec_query(request.query)
-    _require_websocket(request)
     if state.pod_streams is None:
         raise BadRequest(f'pod "{target.name}" has no node to run commands on')
     ws = web.WebSocketResponse(protocols=PROTOCOLS, autoping=True)
@@ -91,6 +92,7 @@ async def exec_(state: AppState, request: web.Request, target: Target) -> web.St
     items = await state.pod_streams.exec(
         namespace, target.name, query.container, query.command, stdin=stdin, tty=query.tty
     )
+    _require_websocket(request)  # after the checks: kubectl prints its SPDY retry's refusal
     await ws.prepare(request)
     async with anyio.create_task_group() as group:
         if stdin is None:
