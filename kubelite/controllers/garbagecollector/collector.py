@@ -13,7 +13,8 @@ graph for relations and the API for every decision it writes on:
   their own reconciles, as their owner is "waiting";
 - any other object with owners (unless it is being deleted): each reference is classified against
   the graph, an absent-looking owner confirmed by a live GET (the graph may lag), then `plan`
-  decides: keep, drop the dangling and waiting references, or DELETE with a uid precondition.
+  decides: keep, drop the dangling and waiting references, or DELETE with a uid precondition
+  (a Foreground DELETE inside a blocking ownership cycle first unblocks the object's references).
 Writes are GET + update with the read resourceVersion: a conflict fails the reconcile, which is
 retried with backoff. A reference to an unknown kind is retried the same way (the kind may be
 registered later). Invalid references (GC-2) get a Warning `OwnerRefInvalidNamespace` on the
@@ -43,6 +44,7 @@ from kubelite.controllers.garbagecollector.plan import (
     RemoveRefs,
     foreground_done,
     plan_dependent,
+    unblock_first,
 )
 from kubelite.controllers.runtime import Manager, Request, Result, TerminalError
 
@@ -118,8 +120,10 @@ class GarbageCollector:
         refs = [
             (ref.uid, await self._classify(node, latest, ref)) for ref in latest.metadata.owner_references
         ]
-        has_dependents = bool(self.graph.dependents(node.uid))
-        action = plan_dependent(refs, latest.metadata.finalizers, has_dependents)
+        dependents = self.graph.dependents(node.uid)
+        action = plan_dependent(refs, latest.metadata.finalizers, bool(dependents))
+        if unblock_first(action, [d.foreground for d in dependents]):
+            await self._unblock_refs(node)
         await self._act(node, action)
 
     async def _act(self, node: Node, action: Action) -> None:
@@ -192,6 +196,17 @@ class GarbageCollector:
         refs = [ref for ref in obj.metadata.owner_references if ref.uid not in uids]
         if len(refs) == len(obj.metadata.owner_references):
             return
+        meta = msgspec.structs.replace(obj.metadata, owner_references=refs)
+        await self._update(msgspec.structs.replace(obj, metadata=meta))
+
+    async def _unblock_refs(self, node: Node) -> None:
+        obj = await self._live(node)
+        if obj is None:
+            return
+        refs = [
+            msgspec.structs.replace(ref, block_owner_deletion=False) if ref.block_owner_deletion else ref
+            for ref in obj.metadata.owner_references
+        ]
         meta = msgspec.structs.replace(obj.metadata, owner_references=refs)
         await self._update(msgspec.structs.replace(obj, metadata=meta))
 

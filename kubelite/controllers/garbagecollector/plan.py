@@ -14,6 +14,9 @@ Each owner reference of a dependent is one of:
   waiting owner keeps waiting for the whole subtree;
 - otherwise → `Delete` with the policy its own finalizers record (`orphan` → Orphan,
   `foregroundDeletion` → Foreground), else Background.
+`unblock_first` is upstream's cycle guard: before such a Foreground delete of an object one of whose
+own dependents is also being deleted in the foreground, its blocking references are unblocked
+(`blockOwnerDeletion=false`), so a cycle of blocking owners cannot wait on itself forever.
 `foreground_done` says whether an owner deleted in the foreground may lose its
 `foregroundDeletion` finalizer: once no dependent blocks it (`blockOwnerDeletion=true`).
 """
@@ -65,6 +68,10 @@ def plan_dependent(
     if has_dependents and any(state is RefState.WAITING for _, state in refs):
         return Delete("Foreground")
     return Delete(own_policy(finalizers))
+
+
+def unblock_first(action: Action, dependents_foreground: Sequence[bool]) -> bool:
+    return action == Delete("Foreground") and any(dependents_foreground)
 
 
 def own_policy(finalizers: Sequence[str]) -> str:

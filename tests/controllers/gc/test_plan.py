@@ -16,6 +16,7 @@ from kubelite.controllers.garbagecollector.plan import (
     foreground_done,
     own_policy,
     plan_dependent,
+    unblock_first,
 )
 
 S, W, D = RefState.SOLID, RefState.WAITING, RefState.DANGLING
@@ -64,6 +65,24 @@ def test_gc5_foreground_finalizer_goes_once_no_blocking_dependent_is_left(
     blocking: list[bool], done: bool
 ) -> None:
     assert foreground_done(blocking) is done
+
+
+@pytest.mark.parametrize(
+    ("action", "dependents_foreground", "unblock"),
+    [
+        (Delete("Foreground"), [False, True], True),
+        (Delete("Foreground"), [False], False),
+        (Delete("Background"), [True], False),
+        (Keep(), [True], False),
+    ],
+    ids=["cycle", "no-foreground-dependent", "background", "keep"],
+)
+def test_gc5_cycle_guard_unblocks_before_a_foreground_delete_whose_dependent_waits_too(
+    action: Delete | Keep, dependents_foreground: list[bool], unblock: bool
+) -> None:
+    """Upstream's attemptToDeleteItem: a Foreground delete of an object with a dependent that is
+    itself deleting its dependents first sets the object's blockOwnerDeletion references to false."""
+    assert unblock_first(action, dependents_foreground) is unblock
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,25 @@ async def test_gc5_blocking_dependent_with_a_finalizer_holds_the_owner_until_rel
         await r.until(lambda: r.get(ConfigMap, "owner") is None and r.get(ConfigMap, "held") is None)
 
 
+async def test_gc5_a_blocking_ownership_cycle_deleted_in_the_foreground_goes_away() -> None:
+    """GC-5 with a cycle (a owns b, b owns a, both blocking): as upstream's attemptToDeleteItem, a
+    dependent whose own dependent is also deleting its dependents gets its references unblocked
+    (blockOwnerDeletion=false) before its Foreground delete, so neither waits on the other forever."""
+    async with running() as r:
+        client = r.cluster.client
+        a = await client.create(config_map("a"))
+        b = await client.create(config_map("b", ref(a, block=True)))
+        await client.patch(
+            ConfigMap,
+            "a",
+            {"metadata": {"ownerReferences": [msgspec.to_builtins(ref(b, block=True))]}},
+            "default",
+        )
+        await r.until(lambda: (x := r.get(ConfigMap, "a")) is not None and bool(x.metadata.owner_references))
+        await client.delete(ConfigMap, "a", "default", options=FOREGROUND)
+        await r.until(lambda: r.get(ConfigMap, "a") is None and r.get(ConfigMap, "b") is None)
+
+
 async def test_gc6_orphan_strips_the_owner_from_dependents_which_survive() -> None:
     async with running() as r:
         client = r.cluster.client
