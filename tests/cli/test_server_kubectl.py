@@ -63,3 +63,62 @@ def _cordon_drain_uncordon(server: ServerProcess) -> None:
     assert k("uncordon", "node-1").stdout == "node/node-1 uncordoned\n"
     unschedulable = k("get", "node", "node-1", "-o", "jsonpath={.spec.unschedulable}").stdout
     assert unschedulable in ("", "false")
+
+
+def test_the_rest_of_the_issue_list_works(tmp_path: Path) -> None:
+    """Issue 12's kubectl commands the README walk leaves out: rollout history --revision, rollout
+    pause/resume/restart, describe with its events, get -A --field-selector, logs -f, delete with
+    --cascade=orphan and --cascade=foreground, and a pod deleted with a grace period."""
+    server = ServerProcess.start(tmp_path / "data").wait_serving().wait_ready()
+    try:
+        k = server.kubectl
+        k("create", "deployment", "web", "--image=busybox:1.36", "--", "sh", "-c", "echo serving; sleep 3600")
+        k("rollout", "status", "deployment/web", "--timeout=30s")
+        k("set", "image", "deployment/web", "busybox=busybox:1.37")
+        k("rollout", "status", "deployment/web", "--timeout=30s")
+        first = k("rollout", "history", "deployment/web", "--revision=1").stdout
+        assert "deployment.apps/web with revision #1" in first and "busybox:1.36" in first
+        _pause_resume_restart(server)
+        described = k("describe", "deployment", "web").stdout
+        assert re.search(
+            r"^Events:\n(.*\n)*.*ScalingReplicaSet .*Scaled up replica set web-", described, re.M
+        )
+        running = k("get", "pods", "-A", "--field-selector=status.phase=Running", "-o", "name").stdout
+        assert running.startswith("pod/web-"), running
+        _logs_follow_and_graceful_delete(server)
+        _delete_cascades(server)
+    finally:
+        assert server.stop() == 0
+
+
+def _pause_resume_restart(server: ServerProcess) -> None:
+    k = server.kubectl
+    assert k("rollout", "pause", "deployment/web").stdout == "deployment.apps/web paused\n"
+    assert k("get", "deployment", "web", "-o", "jsonpath={.spec.paused}").stdout == "true"
+    assert k("rollout", "resume", "deployment/web").stdout == "deployment.apps/web resumed\n"
+    assert k("rollout", "restart", "deployment/web").stdout == "deployment.apps/web restarted\n"
+    k("rollout", "status", "deployment/web", "--timeout=30s")
+    history = k("rollout", "history", "deployment/web").stdout
+    assert re.search(r"^3 +<none>$", history, re.M), history
+
+
+def _logs_follow_and_graceful_delete(server: ServerProcess) -> None:
+    k = server.kubectl
+    k("run", "once", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo a; sleep 1; echo b")
+    k("wait", "--for=condition=Ready", "pod/once", "--timeout=30s")
+    assert k("logs", "-f", "once").stdout == "a\nb\n"  # ends when the container does
+    k("run", "slow", "--image=busybox", "--", "sleep", "3600")
+    k("wait", "--for=condition=Ready", "pod/slow", "--timeout=30s")
+    assert k("delete", "pod", "slow", "--grace-period=1").stdout == 'pod "slow" deleted\n'
+    gone = k("get", "pod", "slow", check=False)
+    assert (gone.returncode, gone.stderr) == (1, 'Error from server (NotFound): pods "slow" not found\n')
+
+
+def _delete_cascades(server: ServerProcess) -> None:
+    k = server.kubectl
+    k("delete", "deployment", "web", "--cascade=orphan")
+    assert k("get", "replicasets", "-l", "app=web", "-o", "name").stdout.count("replicaset.apps/web-") == 3
+    k("create", "deployment", "fg", "--image=busybox", "--", "sleep", "3600")
+    k("rollout", "status", "deployment/fg", "--timeout=30s")
+    assert k("delete", "deployment", "fg", "--cascade=foreground").stdout == 'deployment.apps "fg" deleted\n'
+    assert k("get", "replicasets", "-l", "app=fg", "-o", "name").stdout == ""
