@@ -4,7 +4,9 @@ Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bo
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, the ReplicaSet,
 ReplicationController and Deployment controllers, the garbage collector, the namespace controller
 and `N` fake nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present,
-other images pull instantly), and yields a `LocalCluster` holding the client and the node pool.
+other images pull instantly), and yields a `LocalCluster` holding the client, the node pool and
+the metrics registry every component records into (controllers, workqueues, informers, events
+dropped; the server serves it at `/metrics`).
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
 Docker daemon at `url` (`kubelite.kubelet.dockernode`); `RuntimeUnavailable` if none answers.
 Leaving the block stops every component (the stored objects, and the containers of running pods,
@@ -19,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
+from prometheus_client import CollectorRegistry
 
 from kubelite.apiserver import APIServer
 from kubelite.client import EventRecorder, InProcessClient
-from kubelite.client.events import EventTTLSweeper
+from kubelite.client.events import EventMetrics, EventTTLSweeper
 from kubelite.clock import Clock, SystemClock
 from kubelite.controllers.deployment import COMPONENT as DEPLOYMENT_COMPONENT
 from kubelite.controllers.deployment import DeploymentController
@@ -59,6 +62,8 @@ class LocalCluster:
     client: InProcessClient
     clock: Clock
     nodes: FakeNodePool
+    registry: CollectorRegistry
+    """The cluster's metrics: controllers, workqueues, informers and dropped events."""
     docker: Kubelet | None = None
 
     def kubelet(self, node_name: str) -> Kubelet:
@@ -77,22 +82,29 @@ async def local_cluster(
     server = APIServer(storage, clock=clock)
     await server.bootstrap()
     client = InProcessClient(server, field_manager="kubelite")
-    manager = Manager(client, clock=clock)
-    recorder = EventRecorder(client, "node-controller", clock=clock)
+    registry = CollectorRegistry()
+    event_metrics = EventMetrics.create(registry)
+
+    def events(component: str) -> EventRecorder:
+        return EventRecorder(client, component, clock=clock, metrics=event_metrics)
+
+    manager = Manager(client, clock=clock, registry=registry)
+    recorder = events("node-controller")
     NodeLifecycleController(manager, client, recorder)
     PodGCController(manager, client)
-    rs_events = EventRecorder(client, REPLICA_SET.component, clock=clock)
-    rc_events = EventRecorder(client, REPLICATION_CONTROLLER.component, clock=clock)
+    rs_events = events(REPLICA_SET.component)
+    rc_events = events(REPLICATION_CONTROLLER.component)
     ReplicaController(manager, client, rs_events, REPLICA_SET)
     ReplicaController(manager, client, rc_events, REPLICATION_CONTROLLER)
-    gc_events = EventRecorder(client, "garbage-collector-controller", clock=clock)
+    gc_events = events("garbage-collector-controller")
     collector = GarbageCollector(manager, client, server.registry, gc_events)
     NamespaceController(manager, client, server.registry)
-    deployment_events = EventRecorder(client, DEPLOYMENT_COMPONENT, clock=clock)
+    deployment_events = events(DEPLOYMENT_COMPONENT)
     DeploymentController(manager, client, deployment_events)
+    scheduler_events = events("default-scheduler")  # run by the scheduler, as the pool runs its own
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
-    pool = FakeNodePool(client, dispatcher, clock=clock)
+    pool = FakeNodePool(client, dispatcher, clock=clock, recorder=events("kubelet"))
     async with AsyncExitStack() as stack, anyio.create_task_group() as group:
         node_informers.start(group)
         await group.start(recorder.run)
@@ -103,7 +115,10 @@ async def local_cluster(
         await group.start(EventTTLSweeper(client, clock).run)
         await group.start(manager.run)
         await group.start(collector.run)
-        await group.start(Scheduler(client, SharedInformerFactory(client, clock=clock), clock=clock).run)
+        scheduler = Scheduler(
+            client, SharedInformerFactory(client, clock=clock), clock=clock, recorder=scheduler_events
+        )
+        await group.start(scheduler.run)
         await node_informers.wait_for_cache_sync()
         await pool.start(group, nodes)
         real: Kubelet | None = None
@@ -122,6 +137,6 @@ async def local_cluster(
             )
             await group.start(real.run)
         try:
-            yield LocalCluster(client=client, clock=clock, nodes=pool, docker=real)
+            yield LocalCluster(client=client, clock=clock, nodes=pool, registry=registry, docker=real)
         finally:
             group.cancel_scope.cancel()

@@ -1,6 +1,6 @@
 """Command-line entry point. Parses arguments and hands typed settings to a subcommand.
 
-Subcommands (with none given, `server` runs with its defaults):
+Subcommands (with none given, `server` runs, with the flags given if any):
 - `server [flags]`: the whole cluster behind the Kubernetes HTTP API, for kubectl (HTTPS with a
   generated CA and bearer token, an admin kubeconfig written once it serves); flags and behaviour in
   `kubelite.cli.serversettings` and `kubelite.cli.server`. Runs until SIGINT/SIGTERM, then exits 0.
@@ -107,10 +107,18 @@ def _startup_failure(err: BaseException) -> BaseException | None:
     return err if isinstance(err, StartupError | OSError) else None
 
 
+def with_command(arguments: list[str]) -> list[str]:
+    """The arguments with `server` put first when they name no subcommand: `python -m kubelite`
+    and `python -m kubelite --listen ...` run the server, as `python -m kubelite server ...` does."""
+    if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
+        return ["server", *arguments]
+    return arguments
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(arguments or ["server"])
+    args = parser.parse_args(with_command(arguments))
     if args.command == "demo":
         return _demo(args)
     return _server(parser, args)

@@ -37,6 +37,7 @@ from aiohttp.typedefs import Middleware
 from kubelite.api.core import Node
 from kubelite.apiserver.http import Serving, build_app, serve
 from kubelite.apiserver.http.auth import bearer_token_middleware
+from kubelite.apiserver.http.metrics import Metrics
 from kubelite.cli.cluster import DockerSettings, LocalCluster, local_cluster
 from kubelite.cli.kubeconfig import admin_kubeconfig, write_kubeconfig
 from kubelite.cli.pki import default_hosts, ensure_pki, ensure_token, server_ssl_context
@@ -208,6 +209,7 @@ async def _run(settings: ServerSettings, security: Security, signals: Signals, o
             middlewares=security.middlewares(),
             ready=readiness,
             pod_streams=ClusterPodStreams(cluster),
+            metrics=Metrics(cluster.registry),
         )
         listen = settings.listen
         serving = await stack.enter_async_context(serve(app, listen.host, listen.port, security.ssl_context))

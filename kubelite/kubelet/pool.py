@@ -37,6 +37,7 @@ class FakeNodePool:
         pull_latency: float = 0.0,
         prefix: str = "node",
         capacity: dict[str, str] | None = None,
+        recorder: EventRecorder | None = None,
     ) -> None:
         self.clock = clock if clock is not None else SystemClock()
         self.client = client
@@ -44,7 +45,7 @@ class FakeNodePool:
         self.images = FakeImageService(self.clock, present=present, pull_latency=pull_latency)
         self.network = PodNetwork()
         self.probes = FakeNetworkProber()
-        self.recorder = EventRecorder(client, "kubelet", clock=self.clock)
+        self.recorder = recorder or EventRecorder(client, "kubelet", clock=self.clock)
         self.prefix = prefix
         self.capacity = capacity
         self.kubelets: dict[str, Kubelet] = {}

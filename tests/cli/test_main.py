@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kubelite.cli.main import main
+from kubelite.cli.main import main, with_command
 
 
 def _revisions(output: str) -> list[int]:
@@ -72,3 +72,19 @@ def test_bad_arguments_exit_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], ["server"]),
+        (["--listen", "127.0.0.1:7443"], ["server", "--listen", "127.0.0.1:7443"]),
+        (["server", "--nodes", "2"], ["server", "--nodes", "2"]),
+        (["demo"], ["demo"]),
+        (["--help"], ["--help"]),
+        (["-h"], ["-h"]),
+    ],
+    ids=["nothing", "flags-only", "server", "demo", "help", "short-help"],
+)
+def test_flags_without_a_subcommand_run_the_server(argv: list[str], expected: list[str]) -> None:
+    assert with_command(argv) == expected

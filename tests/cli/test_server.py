@@ -125,8 +125,10 @@ def test_sigterm_shuts_down_cleanly_and_a_restart_brings_everything_back(tmp_pat
 
 
 def test_insecure_http_on_loopback_serves_without_auth(tmp_path: Path) -> None:
-    flags = ("--insecure-http", "--log-format", "json", "--log-level", "warning")
-    server = ServerProcess.start(tmp_path / "data", *flags).wait_serving().wait_ready()
+    """Also: flags with no subcommand run the server (`python -m kubelite --insecure-http ...`)."""
+    flags = ["--insecure-http", "--log-format", "json", "--log-level", "warning"]
+    argv = ["--data-dir", str(tmp_path / "data"), "--runtime", "fake", "--listen", "127.0.0.1:0", *flags]
+    server = ServerProcess.start(tmp_path / "data", argv=argv).wait_serving().wait_ready()
     try:
         events = [json.loads(line) for line in server.log.read_text().splitlines()]
         assert events and all(event["level"] in ("warning", "error", "critical") for event in events)
@@ -137,8 +139,20 @@ def test_insecure_http_on_loopback_serves_without_auth(tmp_path: Path) -> None:
         code, body = server.get("/api/v1/namespaces")
         assert code == 200 and status_body(body)["kind"] == "NamespaceList"
         assert server.kubectl("get", "nodes", "-o", "name").stdout.split() == ["node/node-1"]
+        _assert_metrics_cover_the_cluster(server)
     finally:
         assert server.stop() == 0
+
+
+def _assert_metrics_cover_the_cluster(server: ServerProcess) -> None:
+    """/metrics serves the cluster's registry too: requests, controllers, workqueues, dropped events."""
+    code, body = server.get("/metrics")
+    text = body.decode()
+    assert code == 200
+    assert 'apiserver_request_total{code="200",resource="nodes"' in text
+    assert 'workqueue_adds_total{controller="node-lifecycle"' in text
+    assert "# TYPE controller_runtime_reconcile_total counter" in text
+    assert "# TYPE kubelite_events_dropped_total counter" in text
 
 
 def test_insecure_http_is_refused_off_loopback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
