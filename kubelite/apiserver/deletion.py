@@ -76,11 +76,11 @@ def _policy(opts: DeleteOptions) -> str | None:
             "propagationPolicy",
             "orphanDependents and deletionPropagation cannot be both set",
         )
-        raise invalid_error("", "DeleteOptions", "", [err])
+        raise invalid_error("meta.k8s.io", "DeleteOptions", "", [err])
     if opts.propagation_policy is not None:
         if opts.propagation_policy not in POLICIES:
             err = not_supported(opts.propagation_policy, "propagationPolicy", POLICIES)
-            raise invalid_error("", "DeleteOptions", "", [err])
+            raise invalid_error("meta.k8s.io", "DeleteOptions", "", [err])
         return opts.propagation_policy
     if opts.orphan_dependents is not None:
         return "Orphan" if opts.orphan_dependents else "Background"

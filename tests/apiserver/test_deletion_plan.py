@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kubelite.api.core import Container, Pod, PodSpec
+from kubelite.api.errors import Invalid
 from kubelite.api.meta import DeleteOptions, ObjectMeta
 from kubelite.apiserver.deletion import DeleteRequest, Outcome, delete_request, plan_delete
 from kubelite.apiserver.strategies import Strategy, builtin_strategies
@@ -192,3 +193,86 @@ def _check_step(old: Pod, new: Pod, outcome: Outcome, before: bytes, held: bool)
         assert meta.deletion_grace_period_seconds <= was.deletion_grace_period_seconds
     if held:
         assert "example.com/hold" in meta.finalizers
+
+
+def test_api_delete_options_with_both_policies_is_invalid_in_kubernetes_words() -> None:
+    """As upstream's DELETE handler: 422 on `DeleteOptions.meta.k8s.io` naming `propagationPolicy`."""
+    options = DeleteOptions(orphan_dependents=True, propagation_policy="Orphan")
+    with pytest.raises(Invalid) as caught:
+        delete_request(options, NOW, 30)
+    assert str(caught.value) == (
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": '
+        "orphanDependents and deletionPropagation cannot be both set"
+    )
+    causes = caught.value.status.details.causes
+    assert [(c.reason, c.field) for c in causes] == [("FieldValueInvalid", "propagationPolicy")]
+
+
+def test_api_delete_options_with_an_unknown_policy_is_invalid() -> None:
+    with pytest.raises(Invalid) as caught:
+        delete_request(DeleteOptions(propagation_policy="Sideways"), NOW, 30)
+    assert str(caught.value).startswith(
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": '
+        'supported values: "Background", "Foreground", "Orphan"'
+    )
+    causes = caught.value.status.details.causes
+    assert [(c.reason, c.field) for c in causes] == [("FieldValueNotSupported", "propagationPolicy")]
+
+
+@pytest.mark.parametrize(
+    ("orphan", "finalizers"), [(True, ["orphan"]), (False, [])], ids=["orphan-true", "orphan-false"]
+)
+def test_gc6_orphan_dependents_chooses_the_policy(orphan: bool, finalizers: list[str]) -> None:
+    """`orphanDependents: false` is Background: it strips an orphan finalizer the object carried."""
+    request = delete_request(DeleteOptions(orphan_dependents=orphan), NOW, 30)
+    obj = _pod(finalizers=("orphan",) if not orphan else ())
+    outcome = plan_delete(PLAIN, obj, request)
+    assert obj.metadata.finalizers == finalizers
+    assert outcome is (Outcome.UPDATE if orphan else Outcome.REMOVE)
+
+
+def test_kub12_the_servers_default_grace_applies_when_neither_request_nor_spec_names_one() -> None:
+    pod = _pod()
+    assert plan_delete(POD, pod, delete_request(DeleteOptions(), NOW, 45)) is Outcome.UPDATE
+    assert (pod.metadata.deletion_timestamp, pod.metadata.deletion_grace_period_seconds) == (
+        rfc3339(NOW + 45),
+        45,
+    )
+
+
+def test_gc7_a_repeated_delete_of_a_finalized_object_keeps_grace_zero() -> None:
+    obj = _pod(finalizers=("x/y",))
+    assert plan_delete(PLAIN, obj, _req()) is Outcome.UPDATE
+    assert obj.metadata.deletion_grace_period_seconds == 0
+    assert plan_delete(PLAIN, obj, _req()) is Outcome.UPDATE
+    assert obj.metadata.deletion_grace_period_seconds == 0
+
+
+def test_a_negative_stored_grace_reads_as_one_second() -> None:
+    pod = _pod(finalizers=("x/y",))
+    pod.metadata.deletion_timestamp = rfc3339(NOW + 1)
+    pod.metadata.deletion_grace_period_seconds = -5
+    assert plan_delete(POD, pod, _req()) is Outcome.KEEP
+    assert pod.metadata.deletion_grace_period_seconds == 1
+
+
+def test_api3_a_graceful_delete_leaves_an_untracked_generation_at_zero() -> None:
+    pod = _pod()
+    pod.metadata.generation = 0
+    plan_delete(POD, pod, _req())
+    assert pod.metadata.generation == 0
+
+
+def test_kub12_an_equal_grace_with_a_policy_keeps_the_object_as_stored() -> None:
+    """Upstream's BeforeDelete: a DELETE that does not shorten a running grace changes nothing, not
+    even the GC finalizers its policy asks for."""
+    pod = _terminating(30)
+    assert plan_delete(POD, pod, _req(grace=30, policy="Orphan")) is Outcome.KEEP
+    assert pod.metadata.finalizers == []
+    assert pod.metadata.deletion_grace_period_seconds == 30
+
+
+def test_kub12_a_deadline_shortened_to_exactly_now_keeps_the_requested_grace() -> None:
+    pod = _terminating(60, NOW - 10)
+    assert plan_delete(POD, pod, _req(grace=10)) is Outcome.UPDATE
+    assert (pod.metadata.deletion_timestamp, pod.metadata.deletion_grace_period_seconds) == (rfc3339(NOW), 10)
