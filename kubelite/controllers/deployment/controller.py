@@ -27,7 +27,7 @@ from kubelite.api.core import Pod
 from kubelite.api.labels import Selector, from_label_selector
 from kubelite.client import Client, EventRecorder
 from kubelite.controllers.deployment import fenceposts, writes
-from kubelite.controllers.deployment.identity import controller_of, plan_claims, split
+from kubelite.controllers.deployment.identity import split
 from kubelite.controllers.deployment.model import view
 from kubelite.controllers.deployment.progress import paused_conditions
 from kubelite.controllers.deployment.proportion import plan_proportional
@@ -36,6 +36,7 @@ from kubelite.controllers.deployment.rolling import plan_rolling
 from kubelite.controllers.deployment.status import is_complete
 from kubelite.controllers.deployment.sync import SyncState
 from kubelite.controllers.runtime import Manager, Request, Result, TerminalError
+from kubelite.controllers.runtime.claims import controller_of, plan_claims
 
 log = structlog.get_logger("kubelite.controllers.deployment")
 COMPONENT = "deployment-controller"
@@ -103,7 +104,7 @@ class DeploymentController:
     async def _claim(self, d: Deployment, selector: Selector) -> list[ReplicaSet]:
         deleting = d.metadata.deletion_timestamp is not None
         claims = plan_claims(
-            d.metadata.uid, selector, self._sets.list(d.metadata.namespace), deleting=deleting
+            d.metadata.uid, selector, self._sets.list(d.metadata.namespace), owner_deleting=deleting
         )
         owned = list(claims.owned)
         for rs in claims.adopt:

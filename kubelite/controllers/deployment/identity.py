@@ -1,10 +1,8 @@
 """Which ReplicaSets belong to a Deployment, which one is new, and what a new one looks like
 (DEP-6, DEP-7, DEP-9, DEP-10), pure.
 
-- `plan_claims(uid, selector, sets, deleting=...)`: owned RSs (controllerRef with the Deployment's
-  UID and matching labels), orphans to adopt (matching, not being deleted, the Deployment not being
-  deleted) and owned RSs to release (labels no longer match; never while the Deployment is being
-  deleted). RSs controlled by another owner are ignored (the RS-2 rules, for ReplicaSets).
+- Which RSs the Deployment owns, adopts and releases is `kubelite.controllers.runtime.claims`
+  (the RS-2 rules, for ReplicaSets).
 - `split(template, owned)`: the new RS (the oldest owned RS whose template equals the Deployment's,
   ignoring `pod-template-hash`) and the old ones (DEP-7).
 - `new_replica_set(deployment, hash, replicas, annotations)`: DEP-9's new RS.
@@ -12,45 +10,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 import msgspec
 
 from kubelite.api.apps import Deployment, ReplicaSet, ReplicaSetSpec
 from kubelite.api.core import PodTemplateSpec
-from kubelite.api.labels import Selector
-from kubelite.api.meta import LabelSelector, Object, ObjectMeta, OwnerReference
+from kubelite.api.meta import LabelSelector, ObjectMeta, OwnerReference
 from kubelite.controllers.deployment.hashing import equal_ignoring_hash
 from kubelite.controllers.deployment.model import HASH_LABEL
-
-
-def controller_of(obj: Object) -> OwnerReference | None:
-    return next((ref for ref in obj.metadata.owner_references if ref.controller), None)
-
-
-@dataclass(slots=True)
-class Claims:
-    owned: list[ReplicaSet] = field(default_factory=list)
-    adopt: list[ReplicaSet] = field(default_factory=list)
-    release: list[ReplicaSet] = field(default_factory=list)
-
-
-def plan_claims(uid: str, selector: Selector, sets: Iterable[ReplicaSet], *, deleting: bool) -> Claims:
-    claims = Claims()
-    for rs in sets:
-        ref = controller_of(rs)
-        matches = selector.matches(rs.metadata.labels)
-        if ref is not None:
-            if ref.uid != uid:
-                continue
-            if matches:
-                claims.owned.append(rs)
-            elif not deleting:
-                claims.release.append(rs)
-        elif matches and not deleting and rs.metadata.deletion_timestamp is None:
-            claims.adopt.append(rs)
-    return claims
 
 
 def _age(rs: ReplicaSet) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from kubelite.clock import Clock
 from kubelite.controllers.deployment import progress, revisions, writes
 from kubelite.controllers.deployment.fenceposts import Fenceposts
 from kubelite.controllers.deployment.hashing import equal_ignoring_hash, template_hash
-from kubelite.controllers.deployment.identity import controller_of, new_replica_set, split
+from kubelite.controllers.deployment.identity import new_replica_set, split
 from kubelite.controllers.deployment.model import Resize, RSView, view
 from kubelite.controllers.deployment.rolling import new_rs_replicas
 from kubelite.controllers.deployment.status import (
@@ -37,6 +37,7 @@ from kubelite.controllers.deployment.status import (
     replica_failure,
     set_condition,
 )
+from kubelite.controllers.runtime.claims import controller_of
 
 
 class CollisionError(Exception):

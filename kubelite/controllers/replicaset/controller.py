@@ -11,8 +11,8 @@ a pod getting a `deletionTimestamp`, or deleted, an observed delete. A deleted o
 expectations are forgotten.
 
 One sync (`reconcile`), level-based, reading the listers:
-1. claim the namespace's active pods (RS-2, RS-3; `claims`), re-reading the owner live before the
-   first adoption;
+1. claim the namespace's active pods (RS-2, RS-3; `kubelite.controllers.runtime.claims`),
+   re-reading the owner live before the first adoption;
 2. unless expectations are unsatisfied or the owner is being deleted (RS-9), create or delete the
    difference (RS-4, RS-5; `scale`), deletes in RS-6 order (`ranking`), recording expectations
    first; events `SuccessfulCreate`/`FailedCreate`/`SuccessfulDelete`/`FailedDelete` (RS-10);
@@ -35,10 +35,9 @@ from kubelite.api.errors import NotFound
 from kubelite.api.labels import Selector
 from kubelite.api.meta import Object
 from kubelite.client import Client, EventRecorder
-from kubelite.controllers.replicaset.claims import Claims, plan_claims
 from kubelite.controllers.replicaset.index import claimable, controlled_by, ensure_pods_by_controller
 from kubelite.controllers.replicaset.kinds import ReplicaKind
-from kubelite.controllers.replicaset.pods import controller_of, is_active, pod_key
+from kubelite.controllers.replicaset.pods import is_active, pod_key
 from kubelite.controllers.replicaset.ranking import deletion_order
 from kubelite.controllers.replicaset.scale import BURST_REPLICAS, plan_scale, scale_diff
 from kubelite.controllers.replicaset.status import ManageFailure, compute_status, resync_after, status_patch
@@ -51,6 +50,7 @@ from kubelite.controllers.runtime import (
     TerminalError,
     slow_start_batch,
 )
+from kubelite.controllers.runtime.claims import Claims, controller_of, plan_claims
 from kubelite.controllers.runtime.expectations import EXPECTATIONS_TIMEOUT
 from kubelite.informers import DeletedFinalStateUnknown, EventHandlers, unwrap
 
@@ -143,7 +143,7 @@ class ReplicaController(Generic[OwnerT]):
             raise errors[0]
         return claimed
 
-    async def _patch_claims(self, owner: OwnerT, claims: Claims, claimed: list[Pod]) -> list[Exception]:
+    async def _patch_claims(self, owner: OwnerT, claims: Claims[Pod], claimed: list[Pod]) -> list[Exception]:
         errors: list[Exception] = []
         for pod in claims.adopt:
             try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 
 from kubelite.api.core import Pod
-from kubelite.controllers.replicaset.pods import controller_of
+from kubelite.controllers.runtime.claims import controller_of
 from kubelite.informers import Lister, SharedInformerFactory
 
 PODS_BY_CONTROLLER = "replicaset/controller-uid"

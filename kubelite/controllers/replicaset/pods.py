@@ -6,13 +6,11 @@
 - `ready_since(pod)`: seconds since the epoch of the Ready condition's last transition, or None.
 - `is_available(pod, min_ready_seconds, now)`: ready, and `minReadySeconds == 0` or
   `Ready.lastTransitionTime + minReadySeconds < now` (RS-8, upstream's `IsPodAvailable`).
-- `controller_of(obj)`: the ownerReference with `controller: true`, if any.
 """
 
 from __future__ import annotations
 
 from kubelite.api.core import Pod
-from kubelite.api.meta import Object, OwnerReference
 from kubelite.clock import parse_rfc3339
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
@@ -40,13 +38,6 @@ def is_available(pod: Pod, min_ready_seconds: int, now: float) -> bool:
         return True
     since = ready_since(pod)
     return since is not None and since + min_ready_seconds < now
-
-
-def controller_of(obj: Object) -> OwnerReference | None:
-    for ref in obj.metadata.owner_references:
-        if ref.controller:
-            return ref
-    return None
 
 
 def pod_key(pod: Pod) -> str:

@@ -23,7 +23,7 @@ from kubelite.api.meta import LabelSelector, ObjectMeta
 from kubelite.cli.cluster import LocalCluster, local_cluster
 from kubelite.client import InProcessClient, PatchType
 from kubelite.clock import FakeClock
-from kubelite.controllers.deployment.identity import controller_of
+from kubelite.controllers.runtime.claims import controller_of
 from kubelite.informers import Lister, SharedInformerFactory
 from kubelite.store.memory import MemoryStorage
 

@@ -13,7 +13,8 @@ from kubelite.api.core import Container, Event, Pod, PodSpec, PodTemplateSpec, R
 from kubelite.api.meta import LabelSelector, ObjectMeta
 from kubelite.cli.cluster import LocalCluster, local_cluster
 from kubelite.clock import FakeClock
-from kubelite.controllers.replicaset.pods import controller_of, is_active
+from kubelite.controllers.replicaset.pods import is_active
+from kubelite.controllers.runtime.claims import controller_of
 from kubelite.informers import Lister, SharedInformerFactory
 from kubelite.store.memory import MemoryStorage
 

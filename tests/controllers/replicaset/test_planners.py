@@ -10,7 +10,6 @@ from kubelite.api.labels import Selector
 from kubelite.api.meta import ObjectMeta, OwnerReference
 from kubelite.clock import rfc3339
 from kubelite.controllers.replicaset import REPLICATION_CONTROLLER
-from kubelite.controllers.replicaset.claims import plan_claims
 from kubelite.controllers.replicaset.pods import is_active
 from kubelite.controllers.replicaset.scale import ScalePlan, batch_sizes, plan_scale
 from kubelite.controllers.replicaset.status import (
@@ -20,6 +19,7 @@ from kubelite.controllers.replicaset.status import (
     resync_after,
     status_patch,
 )
+from kubelite.controllers.runtime.claims import plan_claims
 
 NOW = 1_767_225_600.0
 MATCH = Selector.from_set({"app": "web"})
