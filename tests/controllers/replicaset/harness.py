@@ -5,18 +5,15 @@
   groups attempts that were in flight together (a new group starts when none is in flight);
   with `refuse_deletes` pod deletes fail with 403 Forbidden; `delete_batches` groups deletes
   in flight together.
-- `LaggingClient`: an in-process client whose Pod watch delivers each event late (a random delay
-  on the virtual clock) and often twice, as a slow, repetitive informer feed would.
+(`LaggingClient`, the late and repetitive Pod feed, lives in `tests.controllers.lagging`.)
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import anyio
 import anyio.lowlevel
@@ -24,7 +21,6 @@ import anyio.lowlevel
 from kubelite.api.apps import ReplicaSet
 from kubelite.api.core import Event, Pod
 from kubelite.api.errors import Forbidden
-from kubelite.api.results import WatchEvent
 from kubelite.apiserver import APIServer
 from kubelite.client import EventRecorder, InProcessClient
 from kubelite.clock import FakeClock
@@ -80,45 +76,6 @@ class QuotaClient(InProcessClient):
             return await super().create(obj, dry_run=dry_run)
         finally:
             self._in_flight -= 1
-
-
-class _LaggingWatch:
-    def __init__(self, inner: Any, clock: FakeClock, rng: random.Random, max_delay: float) -> None:
-        self._inner, self._clock, self._rng, self._max_delay = inner, clock, rng, max_delay
-
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self._inner.__aexit__(exc_type, exc, tb)
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def __aiter__(self) -> AsyncIterator[WatchEvent[Any]]:
-        return self._events()
-
-    async def _events(self) -> AsyncIterator[WatchEvent[Any]]:
-        async for event in self._inner:
-            await self._clock.sleep(self._rng.uniform(0, self._max_delay))
-            yield event
-            if event.object is not None and self._rng.random() < 0.5:
-                yield event
-
-
-class LaggingClient(InProcessClient):
-    def __init__(self, server: APIServer, clock: FakeClock, seed: int, max_delay: float = 1.0) -> None:
-        super().__init__(server)
-        self._clock, self._rng, self._max_delay = clock, random.Random(seed), max_delay
-
-    def watch(self, kind: Any, namespace: str | None = None, **options: Any) -> Any:
-        inner = super().watch(kind, namespace, **options)
-        if kind is not Pod:
-            return inner
-        return _LaggingWatch(inner, self._clock, self._rng, self._max_delay)
 
 
 @dataclass

@@ -19,7 +19,8 @@ from kubelite.api.meta import DeleteOptions
 from kubelite.client import InProcessClient
 from kubelite.controllers.replicaset import ReplicaSetSettings
 from kubelite.controllers.replicaset.pods import is_active
-from tests.controllers.replicaset.harness import Alone, LaggingClient, alone
+from tests.controllers.lagging import LaggingClient
+from tests.controllers.replicaset.harness import Alone, alone
 from tests.controllers.replicaset.support import replica_set
 
 pytestmark = pytest.mark.anyio
