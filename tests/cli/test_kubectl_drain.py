@@ -39,10 +39,10 @@ def _taints(c: DrainCluster, name: str) -> list[tuple[str, str]]:
     return [(t.key, t.effect) for t in node.spec.taints]
 
 
-async def _pods_running(c: DrainCluster, *pods: object) -> None:
+async def _pods_running(c: DrainCluster, *pods: Pod) -> None:
     for made in pods:
         await c.client.create(made)
-    await c.until(lambda: c.running(*(p.metadata.name for p in pods)))  # type: ignore[attr-defined]
+    await c.until(lambda: c.running(*(p.metadata.name for p in pods)))
 
 
 def _untouched(c: DrainCluster, *names: str) -> bool:
