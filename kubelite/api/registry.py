@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kubelite.api.apps import Deployment, ReplicaSet
+from kubelite.api.apps import DaemonSet, Deployment, ReplicaSet
 from kubelite.api.autoscaling import Scale
 from kubelite.api.batch import Job
 from kubelite.api.coordination import Lease
@@ -224,6 +224,7 @@ def _core() -> list[ResourceInfo]:
 def _others() -> list[ResourceInfo]:
     scalable = ("status", "scale")
     return [
+        _info("apps", "DaemonSet", "daemonsets", DaemonSet, short=("ds",), sub=("status",), in_all=True),
         _info("apps", "Deployment", "deployments", Deployment, short=("deploy",), sub=scalable, in_all=True),
         _info("apps", "ReplicaSet", "replicasets", ReplicaSet, short=("rs",), sub=scalable, in_all=True),
         _info("batch", "Job", "jobs", Job, sub=("status",), in_all=True),

@@ -125,6 +125,7 @@ def test_kubernetes_names_scope_and_categories() -> None:
         "events": (("ev",), True, ()),
         "endpoints": (("ep",), True, ()),
         "replicationcontrollers": (("rc",), True, ("all",)),
+        "daemonsets.apps": (("ds",), True, ("all",)),
         "deployments.apps": (("deploy",), True, ("all",)),
         "replicasets.apps": (("rs",), True, ("all",)),
         "jobs.batch": ((), True, ("all",)),

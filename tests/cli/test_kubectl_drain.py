@@ -11,8 +11,9 @@ import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from kubelite.api.apps import DaemonSet
 from kubelite.api.core import EmptyDirVolumeSource, Node, Pod, Volume
-from kubelite.api.meta import DeleteOptions
+from kubelite.api.meta import DeleteOptions, OwnerReference
 from tests.cli.drain_support import DrainCluster, drain_cluster, pod
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.timeout(120)]
@@ -225,3 +226,53 @@ async def test_node14_a_pod_gone_before_its_eviction_counts_as_done(tmp_path: Pa
             == "Warning: deleting Pods that declare no controller: default/gone, default/stays\n"
         )
         assert c.pod("gone") is None and c.pod("stays") is None
+
+
+DAEMON_SET = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "busybox:1.36", command: [sleep, "3600"]}]
+"""
+
+
+async def test_node14_daemonset_pods_are_an_error_unless_ignore_daemonsets_then_skipped(
+    tmp_path: Path,
+) -> None:
+    """NODE-14 (3): kubectl looks a pod's DaemonSet controller up (GET apps/v1 daemonsets); a pod of an
+    existing DaemonSet is an error ("DaemonSet-managed Pods (use --ignore-daemonsets to ignore)")
+    unless --ignore-daemonsets, which skips it with kubectl's warning and drains the rest."""
+    async with drain_cluster(tmp_path) as c:
+        applied = await c.kubectl.run("apply", "-f", "-", stdin=DAEMON_SET)
+        assert (applied.code, applied.stdout) == (0, "daemonset.apps/agent created\n"), applied.stderr
+        owner = await c.client.get(DaemonSet, "agent", "default")
+        ref = OwnerReference(
+            api_version="apps/v1", kind="DaemonSet", name="agent", uid=owner.metadata.uid, controller=True
+        )
+        await _pods_running(c, pod("agent-node-1", owner=ref), pod("solo"))
+        refused = await c.run("drain", "node-1", "--force")
+        message = (
+            "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-node-1"
+        )
+        assert (refused.code, refused.stdout) == (1, "node/node-1 cordoned\n")
+        assert refused.stderr == (
+            f'error: unable to drain node "node-1" due to error: {message}, continuing command...\n'
+            f"{PENDING}{message}\n"
+        )
+        assert _untouched(c, "agent-node-1", "solo")
+
+        drained = await c.run("drain", "node-1", "--force", "--ignore-daemonsets", "--timeout=30s")
+        assert drained.code == 0, drained.stderr
+        assert drained.stdout == (
+            "node/node-1 already cordoned\nevicting pod default/solo\npod/solo evicted\nnode/node-1 drained\n"
+        )
+        warnings = sorted(drained.stderr.removeprefix("Warning: ").removesuffix("\n").split("; "))
+        assert warnings == [
+            "deleting Pods that declare no controller: default/solo",
+            "ignoring DaemonSet-managed Pods: default/agent-node-1",
+        ]
+        assert c.pod("solo") is None and _untouched(c, "agent-node-1") and c.running("agent-node-1")

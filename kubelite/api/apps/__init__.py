@@ -1,5 +1,13 @@
-"""The apps group, version v1: Deployment and ReplicaSet."""
+"""The apps group, version v1: Deployment, ReplicaSet and DaemonSet."""
 
+from kubelite.api.apps.daemonset import (
+    DaemonSet,
+    DaemonSetCondition,
+    DaemonSetSpec,
+    DaemonSetStatus,
+    DaemonSetUpdateStrategy,
+    RollingUpdateDaemonSet,
+)
 from kubelite.api.apps.deployment import (
     Deployment,
     DeploymentCondition,
@@ -11,6 +19,11 @@ from kubelite.api.apps.deployment import (
 from kubelite.api.apps.replicaset import ReplicaSet, ReplicaSetCondition, ReplicaSetSpec, ReplicaSetStatus
 
 __all__ = [
+    "DaemonSet",
+    "DaemonSetCondition",
+    "DaemonSetSpec",
+    "DaemonSetStatus",
+    "DaemonSetUpdateStrategy",
     "Deployment",
     "DeploymentCondition",
     "DeploymentSpec",
@@ -20,5 +33,6 @@ __all__ = [
     "ReplicaSetCondition",
     "ReplicaSetSpec",
     "ReplicaSetStatus",
+    "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
 ]

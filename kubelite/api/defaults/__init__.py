@@ -14,15 +14,15 @@ create that carries a resourceVersion). Callers that know should pass it explici
 
 Which defaults apply to which kind is documented in the per-group modules: `pod` and `container`
 (KUB-1, KUB-2, NODE-10), `core` (Service, Namespace, Node, Secret, ReplicationController RS-11,
-Endpoints, EndpointSlice), `apps` (DEP-1, RS-1) and `batch` (JOB-1).
+Endpoints, EndpointSlice), `apps` (DEP-1, RS-1, DaemonSet) and `batch` (JOB-1).
 """
 
 from __future__ import annotations
 
-from kubelite.api.apps import Deployment, ReplicaSet
+from kubelite.api.apps import DaemonSet, Deployment, ReplicaSet
 from kubelite.api.batch import Job
 from kubelite.api.core import Endpoints, Namespace, Node, Pod, ReplicationController, Secret, Service
-from kubelite.api.defaults.apps import default_deployment, default_replica_set
+from kubelite.api.defaults.apps import default_daemon_set, default_deployment, default_replica_set
 from kubelite.api.defaults.batch import default_job
 from kubelite.api.defaults.container import image_pull_policy
 from kubelite.api.defaults.core import (
@@ -57,6 +57,8 @@ def apply_defaults(obj: Object, *, creating: bool | None = None) -> None:
             default_deployment(obj)
         case ReplicaSet():
             default_replica_set(obj)
+        case DaemonSet():
+            default_daemon_set(obj)
         case Job():
             default_job(obj, new)
         case ReplicationController():

@@ -97,15 +97,16 @@ def _core_rules() -> dict[type[Object], _Rules]:
 
 
 def _other_rules() -> dict[type[Object], _Rules]:
-    from kubelite.api.apps import Deployment, ReplicaSet
+    from kubelite.api.apps import DaemonSet, Deployment, ReplicaSet
     from kubelite.api.batch import Job
     from kubelite.api.coordination import Lease
     from kubelite.api.policy import Eviction, PodDisruptionBudget
-    from kubelite.api.validation import apps, batch, policy
+    from kubelite.api.validation import apps, batch, daemonsets, policy
 
     return {
         Deployment: _Rules(apps.validate_deployment, apps.validate_deployment_update),
         ReplicaSet: _Rules(apps.validate_replica_set, apps.validate_replica_set_update),
+        DaemonSet: _Rules(daemonsets.validate_daemon_set, daemonsets.validate_daemon_set_update),
         Job: _Rules(batch.validate_job, batch.validate_job_update),
         Lease: _Rules(policy.validate_lease),
         PodDisruptionBudget: _Rules(policy.validate_pod_disruption_budget),

@@ -1,5 +1,5 @@
-"""Strategies of the workload kinds: Deployment, ReplicaSet, ReplicationController, Job and
-PodDisruptionBudget (Kubernetes' `pkg/registry/{apps,core,batch,policy}/*/strategy.go`).
+"""Strategies of the workload kinds: Deployment, ReplicaSet, DaemonSet, ReplicationController, Job
+and PodDisruptionBudget (Kubernetes' `pkg/registry/{apps,core,batch,policy}/*/strategy.go`).
 
 All of them track generation (API-3), have a status subresource and discard a sent status on
 create (API-4). Status writes to the apps kinds also keep the stored `metadata.labels`. A DELETE
@@ -27,13 +27,16 @@ class WorkloadStrategy(Strategy):
         )
 
 
-class AppsStrategy(WorkloadStrategy):
-    """Deployment and ReplicaSet: a status write cannot change labels; scale reads the
-    LabelSelector."""
+class AppsStatusStrategy(WorkloadStrategy):
+    """The apps kinds: a status write cannot change labels."""
 
     def prepare_for_status_update(self, old: Object, new: Object) -> None:
         super().prepare_for_status_update(old, new)
         new.metadata.labels = old.metadata.labels
+
+
+class AppsStrategy(AppsStatusStrategy):
+    """Deployment and ReplicaSet: scale reads the LabelSelector."""
 
     def scale_of(self, obj: Object) -> ScaleView:
         assert isinstance(obj, Deployment | ReplicaSet)
@@ -66,6 +69,7 @@ def workload_strategies() -> dict[tuple[str, str], Strategy]:
     return {
         ("apps", "Deployment"): apps,
         ("apps", "ReplicaSet"): apps,
+        ("apps", "DaemonSet"): AppsStatusStrategy(),
         ("", "ReplicationController"): ReplicationControllerStrategy(),
         ("batch", "Job"): WorkloadStrategy(default_propagation="Orphan"),
         ("policy", "PodDisruptionBudget"): WorkloadStrategy(),

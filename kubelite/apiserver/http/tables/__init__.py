@@ -20,7 +20,7 @@ import msgspec
 from kubelite.api.meta import Object
 from kubelite.api.registry import ResourceInfo
 
-from . import cluster, configs, default, events, nodes, pods, services, workloads
+from . import cluster, configs, daemonsets, default, events, nodes, pods, services, workloads
 from .columns import Printer
 
 PRINTERS: Mapping[tuple[str, str], Printer[Any]] = {
@@ -35,6 +35,7 @@ PRINTERS: Mapping[tuple[str, str], Printer[Any]] = {
     ("", "ReplicationController"): workloads.REPLICATIONCONTROLLER,
     ("apps", "Deployment"): workloads.DEPLOYMENT,
     ("apps", "ReplicaSet"): workloads.REPLICASET,
+    ("apps", "DaemonSet"): daemonsets.PRINTER,
     ("batch", "Job"): workloads.JOB,
     ("coordination.k8s.io", "Lease"): cluster.LEASE,
     ("policy", "PodDisruptionBudget"): cluster.PDB,
