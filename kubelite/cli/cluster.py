@@ -2,7 +2,7 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, the ReplicaSet,
-ReplicationController and Deployment controllers, the garbage collector, the namespace controller
+ReplicationController, Deployment and Job controllers, the garbage collector, the namespace controller
 and `N` fake nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present,
 other images pull instantly), and yields a `LocalCluster` holding the client, the node pool and
 the metrics registry every component records into (controllers, workqueues, informers, events
@@ -30,6 +30,8 @@ from kubelite.clock import Clock, SystemClock
 from kubelite.controllers.deployment import COMPONENT as DEPLOYMENT_COMPONENT
 from kubelite.controllers.deployment import DeploymentController
 from kubelite.controllers.garbagecollector import GarbageCollector
+from kubelite.controllers.job import COMPONENT as JOB_COMPONENT
+from kubelite.controllers.job import JobController
 from kubelite.controllers.namespace import NamespaceController
 from kubelite.controllers.nodelifecycle import NodeLifecycleController
 from kubelite.controllers.podgc import PodGCController
@@ -101,6 +103,8 @@ async def local_cluster(
     NamespaceController(manager, client, server.registry)
     deployment_events = events(DEPLOYMENT_COMPONENT)
     DeploymentController(manager, client, deployment_events)
+    job_events = events(JOB_COMPONENT)
+    JobController(manager, client, job_events)
     scheduler_events = events("default-scheduler")  # run by the scheduler, as the pool runs its own
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
@@ -112,6 +116,7 @@ async def local_cluster(
         await group.start(rc_events.run)
         await group.start(gc_events.run)
         await group.start(deployment_events.run)
+        await group.start(job_events.run)
         await group.start(EventTTLSweeper(client, clock).run)
         await group.start(manager.run)
         await group.start(collector.run)
