@@ -67,6 +67,21 @@ class ServerCore:
             raise not_found(info.group, info.plural, name)
         return self.load(info, record)
 
+    def kept(self, key: Key, obj: Object, before: int) -> bool:
+        """After a write to `key` raised: whether the store accepted it anyway and keeps it (the
+        caller was cancelled while the commit was pending), so what it reserved must stay.
+        `obj` is the object the write rendered (its resourceVersion is stamped on accept);
+        `before` the key's revision when the write started (0 for a create)."""
+        version = obj.metadata.resource_version
+        if not version or version == str(before):
+            return False
+        record = self.storage.latest(key)
+        return record is not None and str(record.revision) == version
+
+    def gone(self, key: Key) -> bool:
+        """After a removal of `key` raised: whether the store accepted it anyway."""
+        return self.storage.latest(key) is None
+
     def request_namespace(self, info: ResourceInfo, namespace: str | None) -> str:
         """The namespace a request addresses: required for namespaced kinds, "" otherwise."""
         if not info.namespaced:

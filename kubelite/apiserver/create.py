@@ -3,7 +3,8 @@
 Order of work: decode into a private typed copy → resolve the namespace → reset server-owned fields
 (uid, creationTimestamp, no deletion fields) → the kind's strategy prepares the object (generation,
 status) → generateName → defaulting → validation → namespace lifecycle → the strategy's admission
-(e.g. a Service's clusterIP) → canonicalize → store, whose render step checks the size (the
+(`begin_create`, e.g. a Service's clusterIP, told afterwards whether the object was stored) →
+canonicalize → store, whose render step checks the size (the
 exact stored bytes, resourceVersion included, over `settings.max_object_bytes` are a 413).
 Everything up to the store runs without awaiting, so the checks and the write are atomic with
 respect to other requests. Any rejection leaves the store unchanged. The returned object is the
@@ -77,15 +78,19 @@ async def create(
         raise invalid_error(info.group, info.kind, new.metadata.name, errors)
     if info.namespaced:
         namespaces.check_writable(core, namespace)
-    strategy.admit_create(core, info, new)
+    finish = strategy.begin_create(core, info, new)
+    stored = False
     try:
         strategy.canonicalize(new)
         if ctx.dry_run:
             core.check_size(encode(new))
             return new
-        return await _store(core, info, namespace, new)
+        result = await _store(core, info, namespace, new)
+        stored = True
+        return result
     finally:
-        strategy.release(new)
+        key = core.key(info, namespace, new.metadata.name)
+        finish(stored or (not ctx.dry_run and core.kept(key, new, 0)))
 
 
 async def _store(core: ServerCore, info: ResourceInfo, namespace: str, new: Object) -> Object:

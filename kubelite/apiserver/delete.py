@@ -17,7 +17,7 @@ store unchanged.
 
 from __future__ import annotations
 
-from kubelite.api.errors import STALE_OBJECT, conflict, not_found
+from kubelite.api.errors import STALE_OBJECT, Conflict, NotFound, conflict, not_found
 from kubelite.api.meta import DeleteOptions, Object, Status, StatusDetails
 from kubelite.api.registry import ResourceInfo
 from kubelite.apiserver.codec import encode, to_typed
@@ -54,9 +54,23 @@ async def delete(
             return await _store(core, info, record, obj, remove=False)
         return obj
     if not ctx.dry_run:
-        await _store(core, info, record, obj, remove=True)
+        await _remove(core, info, record, obj)
     details = StatusDetails(name=name, group=info.group, kind=info.plural, uid=obj.metadata.uid)
     return Status(status="Success", details=details)
+
+
+async def _remove(core: ServerCore, info: ResourceInfo, record: Record, obj: Object) -> None:
+    """Remove the object; the strategy hears of it once the store accepted the removal (also when
+    the caller is cancelled while the commit is pending)."""
+    try:
+        await _store(core, info, record, obj, remove=True)
+    except (NotFound, Conflict):
+        raise  # not accepted: someone else changed or removed it first
+    except BaseException:
+        if core.gone(record.key):
+            core.strategy(info).removed(core, info, obj)
+        raise
+    core.strategy(info).removed(core, info, obj)
 
 
 def _check_preconditions(info: ResourceInfo, record: Record, obj: Object, opts: DeleteOptions) -> None:

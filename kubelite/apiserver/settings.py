@@ -8,7 +8,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class APIServerSettings:
     service_cidr: str = "10.96.0.0/12"
-    """Range that Service clusterIPs are allocated from (the first address is never handed out)."""
+    """Range that Service clusterIPs are allocated from (kube-apiserver's
+    `--service-cluster-ip-range`); its first address is the `kubernetes` Service's."""
+
+    service_node_port_range: str = "30000-32767"
+    """Ports that NodePort and LoadBalancer Services get node ports from, both ends included
+    (kube-apiserver's `--service-node-port-range`)."""
 
     default_grace_period_seconds: int = 30
     """Pod grace period when neither the DELETE nor the pod spec names one (KUB-12)."""

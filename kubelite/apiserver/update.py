@@ -94,20 +94,30 @@ async def commit_update(
     errors = strategy.validate_update(new, old)
     if errors:
         raise invalid_error(info.group, info.kind, old.metadata.name, errors)
-    strategy.canonicalize(new)
-    new.metadata.resource_version = str(record.revision)
-    encoded = encode(new)
-    if encoded == record.value:
-        return new
-    core.check_size(encoded)
-    if ctx.dry_run:
-        return new
-    return await _write(core, info, record, new, strategy.should_delete_during_update(old, new))
+    finish = strategy.begin_update(core, info, old, new)
+    stored = False
+    try:
+        strategy.canonicalize(new)
+        new.metadata.resource_version = str(record.revision)
+        encoded = encode(new)
+        if encoded == record.value:
+            stored = True
+            return new
+        core.check_size(encoded)
+        if ctx.dry_run:
+            return new
+        remove = strategy.should_delete_during_update(old, new)
+        result = await _write(core, info, record, old, new, remove)
+        stored = not remove
+        return result
+    finally:
+        finish(stored or (not ctx.dry_run and core.kept(record.key, new, record.revision)))
 
 
 async def _write(
-    core: ServerCore, info: ResourceInfo, record: Record, result: Object, remove: bool
+    core: ServerCore, info: ResourceInfo, record: Record, old: Object, result: Object, remove: bool
 ) -> Object:
+    """Store `result`, or remove the object (then the strategy hears of it, with `old`)."""
     meta = result.metadata
     try:
         if remove:
@@ -120,6 +130,12 @@ async def _write(
         raise conflict(info.group, info.plural, meta.name, STALE_OBJECT) from None
     except KeyNotFoundError:
         raise not_found(info.group, info.plural, meta.name) from None
+    except BaseException:
+        if remove and core.gone(record.key):
+            core.strategy(info).removed(core, info, old)
+        raise
+    if remove:
+        core.strategy(info).removed(core, info, old)
     return result
 
 

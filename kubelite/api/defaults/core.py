@@ -4,8 +4,9 @@
   `ClientIP` affinity gets a 10800 s timeout), each port `protocol: TCP` and `targetPort = port`
   when unset, `externalTrafficPolicy: Cluster` for externally reachable services,
   `internalTrafficPolicy: Cluster` (ClusterIP, NodePort, LoadBalancer),
-  `allocateLoadBalancerNodePorts: true` for LoadBalancer. The clusterIP is never allocated here:
-  the apiserver's admission does that.
+  `allocateLoadBalancerNodePorts: true` for LoadBalancer; `clusterIPs` mirrors a lone
+  `clusterIP` and `clusterIP` the first of a lone `clusterIPs`. The clusterIP is never allocated
+  here, nor are `ipFamilies`/`ipFamilyPolicy` set: the apiserver's allocation does that.
 - Namespace: the label `kubernetes.io/metadata.name=<name>` (once the name is known),
   `status.phase: Active`; on create only, the `kubernetes` finalizer is added to `spec.finalizers`
   (it is removed over the namespace's life, so it must not come back on update).
@@ -45,6 +46,10 @@ def default_service(svc: Service) -> None:
     spec = svc.spec
     _default_session_affinity(spec)
     spec.type = spec.type or "ClusterIP"
+    if spec.cluster_ip and not spec.cluster_ips:
+        spec.cluster_ips = [spec.cluster_ip]
+    elif spec.cluster_ips and not spec.cluster_ip:
+        spec.cluster_ip = spec.cluster_ips[0]
     for port in spec.ports:
         port.protocol = port.protocol or "TCP"
         if port.target_port in (0, ""):

@@ -4,11 +4,16 @@ The generic handlers (create, update, delete) hold no rule about any particular 
 kind's strategy at fixed points, all synchronously between the request's read and its write (so
 hooks must not await, and the checks and the write stay atomic with respect to other requests):
 
-- create: `prepare_for_create` → generateName → `default` → `validate` → `admit_create` →
-  `canonicalize` → store; `release` afterwards, whatever happened.
+- create: `prepare_for_create` → generateName → `default` → `validate` → `begin_create` →
+  `canonicalize` → store; then the `Finish` that `begin_create` returned is called once with
+  whether the object was stored (False for a dry run or any failure), as upstream's
+  `BeginCreate`: what the hook reserved is kept or given back.
 - update: `default` → `prepare_for_update` (main resource) or `prepare_for_subresource_update`
   (`status`, or another entry of `subresources`; anything else is a 404) → `validate_update` →
-  `canonicalize` → store, or remove when `should_delete_during_update`.
+  `begin_update` → `canonicalize` → store (its `Finish` told whether it was), or remove when
+  `should_delete_during_update`.
+- removal (a DELETE or an update that removes the object): `removed` with the last stored state,
+  once the removal was accepted by the store, as upstream's `AfterDelete`.
 - scale (`…/scale`): `scale_of` reads replicas and selector, `set_replicas` changes the spec
   before the normal update path runs; kinds without a scale subresource answer 404.
 - delete: `check_delete` → `deletion_pending` → graceful deletion (`graceful_delete`,
@@ -20,7 +25,7 @@ writes keep the stored status, status writes keep the stored spec, and a create 
 status when `reset_status_on_create`; a DELETE without a policy uses `default_propagation`.
 Built-in kinds subclass it (`kubelite.apiserver.strategies.*`); a plugin kind passes its own
 instance to `APIServer(strategies=...)`. A strategy belongs to one server and may keep state for
-it (the Service strategy's in-flight clusterIPs), never module-level state. Hooks mutate only the
+it (the Service strategy's allocators), never module-level state. Hooks mutate only the
 objects they are handed, which the caller owns.
 """
 
@@ -43,6 +48,14 @@ from kubelite.clock import parse_rfc3339, rfc3339
 if TYPE_CHECKING:
     from kubelite.api.registry import ResourceInfo
     from kubelite.apiserver.core import ServerCore
+
+
+Finish = Callable[[bool], None]
+"""Told once whether the write that a `begin_*` hook admitted was stored."""
+
+
+def nothing_to_finish(stored: bool) -> None:
+    """The `Finish` of a hook that reserved nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +106,10 @@ class Strategy:
     def validate(self, obj: Object) -> list[FieldError]:
         return validate_create(obj)
 
-    def admit_create(self, core: ServerCore, info: ResourceInfo, obj: Object) -> None:
-        """Admission that needs the rest of the cluster; runs after validation."""
-
-    def release(self, obj: Object) -> None:
-        """Forget what `admit_create` reserved, once the create has committed or failed."""
+    def begin_create(self, core: ServerCore, info: ResourceInfo, obj: Object) -> Finish:
+        """Admission that needs the rest of the cluster; runs after validation. The returned
+        `Finish` is called once with whether the object was stored."""
+        return nothing_to_finish
 
     def canonicalize(self, obj: Object) -> None:
         """Normalise a validated object just before it is stored."""
@@ -114,6 +126,13 @@ class Strategy:
         new.metadata.generation = old.metadata.generation
         if self.tracks_generation and spec_changed(old, new):
             new.metadata.generation = old.metadata.generation + 1
+
+    def begin_update(self, core: ServerCore, info: ResourceInfo, old: Object, new: Object) -> Finish:
+        """Admission of an update, after validation; like `begin_create`."""
+        return nothing_to_finish
+
+    def removed(self, core: ServerCore, info: ResourceInfo, obj: Object) -> None:
+        """The object (its last stored state) was removed from the store."""
 
     def prepare_for_subresource_update(self, subresource: str, old: Object, new: Object) -> None:
         self.check_subresource(subresource)
