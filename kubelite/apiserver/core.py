@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kubelite.api.errors import BadRequest, not_found, request_entity_too_large
+from kubelite.api.errors import APIError, BadRequest, not_found, request_entity_too_large
 from kubelite.api.meta import Object
 from kubelite.api.registry import Registry, ResourceInfo
 from kubelite.apiserver.codec import decode, encode
@@ -21,6 +21,9 @@ from kubelite.apiserver.settings import APIServerSettings
 from kubelite.apiserver.strategies import Strategies, Strategy
 from kubelite.clock import Clock
 from kubelite.store.interface import Key, Record, Render, Storage
+
+_FAILED = object()
+"""What `latest` stands for when the store has failed and cannot answer."""
 
 
 @dataclass(slots=True)
@@ -75,12 +78,19 @@ class ServerCore:
         version = obj.metadata.resource_version
         if not version or version == str(before):
             return False
-        record = self.storage.latest(key)
-        return record is not None and str(record.revision) == version
+        record = self._latest_or_failed(key)
+        return isinstance(record, Record) and str(record.revision) == version
 
     def gone(self, key: Key) -> bool:
-        """After a removal of `key` raised: whether the store accepted it anyway."""
-        return self.storage.latest(key) is None
+        """After a removal of `key` raised: whether the store accepted it anyway (a store that
+        failed for good answers no: nothing of it counts any more)."""
+        return self._latest_or_failed(key) is None
+
+    def _latest_or_failed(self, key: Key) -> Record | object | None:
+        try:
+            return self.storage.latest(key)
+        except APIError:
+            return _FAILED
 
     def request_namespace(self, info: ResourceInfo, namespace: str | None) -> str:
         """The namespace a request addresses: required for namespaced kinds, "" otherwise."""

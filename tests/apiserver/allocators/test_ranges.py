@@ -42,7 +42,7 @@ def test_ip_range_messages_and_bounds() -> None:
         "the provided IP (10.112.0.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12"
     )
     ips.claim("10.96.0.1")
-    with pytest.raises(AlreadyAllocated, match="^provided IP is already allocated$"):
+    with pytest.raises(AlreadyAllocated, match=r"^provided IP is already allocated$"):
         ips.claim("10.96.0.1")
     for bad in ("10.96.0.0", "10.111.255.255", "fd00::1", "nonsense"):
         assert not ips.contains(bad)
@@ -55,7 +55,7 @@ def test_ip_range_messages_and_bounds() -> None:
 def test_small_ranges_fill_and_never_give_the_first_address() -> None:
     ips = IPRange("10.0.0.0/30", rng=random.Random(1))  # .1 (reserved) and .2
     assert ips.allocate_next() == "10.0.0.2"
-    with pytest.raises(RangeFull, match="^range is full$"):
+    with pytest.raises(RangeFull, match=r"^range is full$"):
         ips.allocate_next()
     six = IPRange("fd00::/120")
     assert six.family == "IPv6" and six.free == 255
@@ -71,7 +71,7 @@ def test_port_range_messages() -> None:
         ports.claim(8080)
     assert str(outside.value) == "provided port is not in the valid range. The range of valid ports is 30000-30001"
     ports.claim(30000)
-    with pytest.raises(AlreadyAllocated, match="^provided port is already allocated$"):
+    with pytest.raises(AlreadyAllocated, match=r"^provided port is already allocated$"):
         ports.claim(30000)
     assert ports.allocate_next() == 30001
     with pytest.raises(RangeFull):
