@@ -69,7 +69,10 @@ def test_port_range_messages() -> None:
     ports = PortRange("30000-30001")
     with pytest.raises(NotInRange) as outside:
         ports.claim(8080)
-    assert str(outside.value) == "provided port is not in the valid range. The range of valid ports is 30000-30001"
+    assert (
+        str(outside.value)
+        == "provided port is not in the valid range. The range of valid ports is 30000-30001"
+    )
     ports.claim(30000)
     with pytest.raises(AlreadyAllocated, match=r"^provided port is already allocated$"):
         ports.claim(30000)
