@@ -16,7 +16,16 @@ from kubelite.api.meta import LabelSelector, ObjectMeta
 from kubelite.api.validation import validate_create, validate_update
 
 UID_LABEL = {"batch.kubernetes.io/controller-uid": "u1"}
+LABELS = (
+    '{"batch.kubernetes.io/controller-uid":"u1","batch.kubernetes.io/job-name":"pi",'
+    '"controller-uid":"u1","job-name":"pi"}'
+)
 MISMATCH = "`selector` does not match template `labels`"
+
+
+def labels_for(name: str) -> dict[str, str]:
+    """The four labels selector generation gives the template of Job `name` with uid u1 (JOB-1)."""
+    return {**UID_LABEL, "controller-uid": "u1", "batch.kubernetes.io/job-name": name, "job-name": name}
 
 
 def template(**spec: object) -> PodTemplateSpec:
@@ -39,8 +48,15 @@ def job(name: str = "pi", **spec: object) -> Job:
         "template": template(),
     }
     fields.update(spec)
+    fields["template"] = _named(fields["template"], name)  # type: ignore[arg-type]  # a PodTemplateSpec
     meta = ObjectMeta(name=name, namespace="default", uid="u1", creation_timestamp="2024-01-01T00:00:00Z")
     return Job(metadata=meta, spec=JobSpec(**fields))  # type: ignore[arg-type]  # fields are JobSpec's
+
+
+def _named(tmpl: PodTemplateSpec, name: str) -> PodTemplateSpec:
+    """`tmpl` with the generated labels for Job `name` (a copy; the labels it sets itself win)."""
+    metadata = msgspec.structs.replace(tmpl.metadata, labels={**labels_for(name), **tmpl.metadata.labels})
+    return msgspec.structs.replace(tmpl, metadata=metadata)
 
 
 def errors_of(obj: Job) -> list[str]:
@@ -76,7 +92,10 @@ CASES: list[tuple[str, str, dict[str, object], list[str]]] = [
         "job1-name-too-long",
         LONG,
         {},
-        [f'metadata.name: Invalid value: "{LONG}": must be no more than 63 characters'],
+        [
+            f'metadata.name: Invalid value: "{LONG}": must be no more than 63 characters',
+            f'spec.template.labels: Invalid value: "{LONG}": must be no more than 63 characters',
+        ],
     ),
     (
         "job1-negative-parallelism",
@@ -150,7 +169,7 @@ CASES: list[tuple[str, str, dict[str, object], list[str]]] = [
         {"selector": None},
         [
             "spec.selector: Required value",
-            f'spec.template.metadata.labels: Invalid value: {{"batch.kubernetes.io/controller-uid":"u1"}}: {MISMATCH}',
+            f"spec.template.metadata.labels: Invalid value: {LABELS}: {MISMATCH}",
         ],
     ),
     (
@@ -158,7 +177,8 @@ CASES: list[tuple[str, str, dict[str, object], list[str]]] = [
         "pi",
         {"selector": LabelSelector(match_labels={"job": "other"})},
         [
-            f'spec.template.metadata.labels: Invalid value: {{"batch.kubernetes.io/controller-uid":"u1"}}: {MISMATCH}'
+            'spec.selector: Invalid value: {"matchLabels":{"job":"other"}}: `selector` not auto-generated',
+            f"spec.template.metadata.labels: Invalid value: {LABELS}: {MISMATCH}",
         ],
     ),
     (
@@ -203,7 +223,7 @@ def test_job1_selector_and_completions_are_immutable() -> None:
     relabelled.metadata.labels["x"] = "y"
     assert update_errors(job(selector=selector, template=relabelled), old) == [
         'spec.selector: Invalid value: {"matchLabels":{"batch.kubernetes.io/controller-uid":"u1","x":"y"}}: field is immutable',
-        'spec.template: Invalid value: {"metadata":{"labels":{"batch.kubernetes.io/controller-uid":"u1","x":"y"}},'
+        f'spec.template: Invalid value: {{"metadata":{{"labels":{LABELS[:-1]},"x":"y"}}}},'
         '"spec":{"containers":[{"name":"work","image":"busybox:1.36","resources":{}}],"restartPolicy":"Never"}}: '
         "field is immutable",
     ]
@@ -247,3 +267,46 @@ def test_indexed_job_scales_completions_with_parallelism() -> None:
     assert update_errors(job(completion_mode="NonIndexed", completions=3, parallelism=3), old) == [
         'spec.completionMode: Invalid value: "NonIndexed": field is immutable'
     ]
+
+
+def test_job1_generated_labels_must_hold_uid_and_name() -> None:
+    """JOB-1: without manualSelector the template keeps the four generated labels with the Job's uid
+    and name; a conflicting user label is refused (defaulting never overwrites it)."""
+    conflicting = template()
+    conflicting.metadata.labels["job-name"] = "other"
+    shown_labels = LABELS.replace('"job-name":"pi"', '"job-name":"other"')
+    assert errors_of(job(template=conflicting)) == [
+        f"spec.template.metadata.labels[job-name]: Invalid value: {shown_labels}: must be 'pi'"
+    ]
+    no_uid = job()
+    no_uid.metadata.uid = ""
+    assert errors_of(no_uid)[:2] == [
+        "metadata.uid: Required value",
+        f"spec.template.metadata.labels[controller-uid]: Invalid value: {LABELS}: must be ''",
+    ]
+
+
+def test_job1_user_selector_needs_manual_selector() -> None:
+    """JOB-1: a selector the user wrote is "not auto-generated" unless manualSelector is true; with
+    it, only the selector/template match is checked."""
+    selector = LabelSelector(match_labels={**UID_LABEL, "app": "pi"})
+    labelled = template()
+    labelled.metadata.labels["app"] = "pi"
+    assert errors_of(job(selector=selector, template=labelled)) == [
+        'spec.selector: Invalid value: {"matchLabels":{"app":"pi","batch.kubernetes.io/controller-uid":"u1"}}: '
+        "`selector` not auto-generated"
+    ]
+    manual = PodTemplateSpec(metadata=ObjectMeta(labels={"app": "pi"}), spec=template().spec)
+    manual_job = job(selector=LabelSelector(match_labels={"app": "pi"}), manual_selector=True)
+    manual_job.spec.template = manual
+    assert errors_of(manual_job) == []
+
+
+def test_job1_generated_labels_are_checked_on_create_only() -> None:
+    """JOB-1: an update does not re-check the generated labels (upstream checks them on create)."""
+    old = job(suspend=True)
+    relabelled = msgspec.structs.replace(
+        old.spec.template, metadata=ObjectMeta(labels={**UID_LABEL, "job-name": "renamed"})
+    )
+    new = msgspec.structs.replace(old, spec=msgspec.structs.replace(old.spec, template=relabelled))
+    assert update_errors(new, old) == []

@@ -10,7 +10,8 @@ PodDisruptionBudget and Eviction have their own rules; any other kind (plugins, 
 Scale) gets the metadata rules only, with a DNS-1123 subdomain name and no namespace rule.
 `validate_update` runs the metadata update rules (immutable name, namespace, uid,
 creationTimestamp; no new finalizers once deleting: GC-7), then every create rule on `new`, then
-the kind's update rules (immutable selectors, pod update limits, …). Identical messages are
+the kind's update rules (immutable selectors, pod update limits, …). A Job's generated selector
+and labels are checked on create only. Identical messages are
 reported once, in order, as Kubernetes' error aggregation does.
 
 The returned errors belong to the caller; turn them into a 422 with
@@ -40,6 +41,9 @@ class _Rules:
     create: Create
     update: Update | None = None
     has_metadata_rules: bool = True
+    recheck: Create | None = None
+    """The create rules `validate_update` re-runs on the new object, when not all of them (a Job's
+    generated selector is checked on create only)."""
 
 
 def validate_create(obj: Object) -> list[FieldError]:
@@ -50,7 +54,7 @@ def validate_create(obj: Object) -> list[FieldError]:
 def validate_update(new: Object, old: Object) -> list[FieldError]:
     rules = _rules_for(new)
     errors = validate_object_meta_update(new.metadata, old.metadata) if rules.has_metadata_rules else []
-    errors += rules.create(new)
+    errors += (rules.recheck or rules.create)(new)
     if rules.update is not None and type(old) is type(new):
         errors += rules.update(new, old)
     return _unique(errors)
@@ -107,7 +111,7 @@ def _other_rules() -> dict[type[Object], _Rules]:
         Deployment: _Rules(apps.validate_deployment, apps.validate_deployment_update),
         ReplicaSet: _Rules(apps.validate_replica_set, apps.validate_replica_set_update),
         DaemonSet: _Rules(daemonsets.validate_daemon_set, daemonsets.validate_daemon_set_update),
-        Job: _Rules(batch.validate_job, batch.validate_job_update),
+        Job: _Rules(batch.validate_new_job, batch.validate_job_update, recheck=batch.validate_job),
         Lease: _Rules(policy.validate_lease),
         PodDisruptionBudget: _Rules(policy.validate_pod_disruption_budget),
         Eviction: _Rules(policy.validate_eviction, has_metadata_rules=False),

@@ -5,8 +5,14 @@ Create: a DNS-1123 subdomain name of at most 63 characters (it becomes a label v
 `backoffLimitPerIndex`, `maxFailedIndexes` ≥ 0; `completionMode` NonIndexed or Indexed, Indexed
 needing `completions` (≤ 100000, and `parallelism` ≤ 100000) and a name that still makes DNS
 labels as `<name>-<index>`; per-index fields only in Indexed mode; a template whose
-`restartPolicy` is `OnFailure` or `Never` (`Never` with a pod failure policy); a required, valid
-selector that matches the template labels (defaulting generates it from the uid).
+`restartPolicy` is `OnFailure` or `Never` (`Never` with a pod failure policy, whose own rules are
+in `jobpolicy.py`); a required, valid selector that matches the template labels (defaulting
+generates it from the uid).
+
+Create only (`validate_generated_selector`), unless `manualSelector`: the template has the labels
+`controller-uid`, `job-name`, `batch.kubernetes.io/controller-uid` and `batch.kubernetes.io/job-name`
+with the Job's uid and name ("must be '<value>'"), and the selector matches a set of those four
+labels alone (a selector the user set without `manualSelector` is "`selector` not auto-generated").
 
 Update: `selector`, `completionMode`, `podFailurePolicy`, `backoffLimitPerIndex`, `managedBy` and
 `template` are immutable (`field is immutable`); while a Job is suspended and has never started,
@@ -21,9 +27,16 @@ import msgspec
 from kubelite.api.batch.job import Job, JobSpec
 from kubelite.api.core.pod import PodTemplateSpec
 from kubelite.api.core.scheduling import Affinity
+from kubelite.api.defaults.batch import (
+    CONTROLLER_UID_LABEL,
+    JOB_NAME_LABEL,
+    LEGACY_CONTROLLER_UID_LABEL,
+    LEGACY_JOB_NAME_LABEL,
+)
 from kubelite.api.errors import FieldError, invalid, not_supported, required
 from kubelite.api.validation import names
 from kubelite.api.validation.fields import immutable, nonnegative, shown
+from kubelite.api.validation.jobpolicy import validate_pod_failure_policy
 from kubelite.api.validation.objectmeta import validate_object_meta
 from kubelite.api.validation.podspec import validate_pod_template
 from kubelite.api.validation.selectors import MISMATCH, selector_matches, validate_label_selector
@@ -32,11 +45,21 @@ MAX_INDEXED = 100_000
 COMPLETION_MODES = ("NonIndexed", "Indexed")
 
 
+def validate_new_job(job: Job) -> list[FieldError]:
+    """`validate_job` with the create-only `validate_generated_selector` in upstream's place."""
+    return _validate(job, validate_generated_selector(job))
+
+
 def validate_job(job: Job) -> list[FieldError]:
+    return _validate(job, [])
+
+
+def _validate(job: Job, generated: list[FieldError]) -> list[FieldError]:
     meta, spec = job.metadata, job.spec
     errors = validate_object_meta(meta, namespaced=True, name_fn=names.subdomain_name)
     if len(meta.name) > names.DNS1123_LABEL_MAX:
         errors.append(invalid(meta.name, "metadata.name", names.max_len_error(names.DNS1123_LABEL_MAX)))
+    errors += generated
     errors += _spec(spec)
     errors += _selector(spec)
     if spec.completion_mode == "Indexed" and spec.completions and meta.name:
@@ -62,6 +85,7 @@ def _spec(spec: JobSpec) -> list[FieldError]:
     if spec.max_failed_indexes is not None and spec.backoff_limit_per_index is None:
         errors.append(required("spec.backoffLimitPerIndex", "when maxFailedIndexes is specified"))
     errors += _completion_mode(spec)
+    errors += validate_pod_failure_policy(spec, "spec.podFailurePolicy")
     errors += _replacement_policy(spec)
     errors += validate_pod_template(spec.template, "spec.template")
     return errors + _restart_policy(spec)
@@ -120,6 +144,32 @@ def _selector(spec: JobSpec) -> list[FieldError]:
     labels = spec.template.metadata.labels
     if not selector_matches(spec.selector, labels):
         errors.append(invalid(shown(labels), "spec.template.metadata.labels", MISMATCH))
+    return errors
+
+
+def validate_generated_selector(job: Job) -> list[FieldError]:
+    """On create, unless `manualSelector`: the uid is set, the template carries the four generated
+    labels with the Job's uid and name, and the selector matches those labels (upstream's
+    `validateGeneratedSelector`)."""
+    meta, spec = job.metadata, job.spec
+    if spec.manual_selector or spec.selector is None:
+        return []
+    errors = [] if meta.uid else [required("metadata.uid")]
+    labels = spec.template.metadata.labels
+    expected = {
+        LEGACY_CONTROLLER_UID_LABEL: meta.uid,
+        LEGACY_JOB_NAME_LABEL: meta.name,
+        CONTROLLER_UID_LABEL: meta.uid,
+        JOB_NAME_LABEL: meta.name,
+    }
+    for key, value in expected.items():
+        path = f"spec.template.metadata.labels[{key}]"
+        if key not in labels:
+            errors.append(required(path, f"must be '{value}'"))
+        elif labels[key] != value:
+            errors.append(invalid(shown(labels), path, f"must be '{value}'"))
+    if not selector_matches(spec.selector, expected):
+        errors.append(invalid(shown(spec.selector), "spec.selector", "`selector` not auto-generated"))
     return errors
 
 

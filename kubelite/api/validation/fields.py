@@ -2,7 +2,7 @@
 
 - `shown(value)` prepares a bad value for a `FieldError`: scalars stay as they are (rendered like
   Go's `%v`/`%q` by `kubelite.api.errors`), composite values (dicts, lists, Structs) are rendered as
-  compact JSON, as Kubernetes ≥ 1.34 does.
+  compact JSON, as Kubernetes ≥ 1.34 does (map keys sorted, as Go's encoder sorts them).
 - `nonnegative`, `immutable`, `not_found`, `messages` build the errors Kubernetes builds with
   `ValidateNonnegativeField`, `ValidateImmutableField`, `field.NotFound` and "one `Invalid` per
   problem".
@@ -42,7 +42,7 @@ def shown(value: Any) -> Any:
         return value
     if isinstance(value, dict | list) and not value:
         return Rendered("null")  # an absent map or list is Go's nil
-    return Rendered(msgspec.json.encode(value).decode())
+    return Rendered(msgspec.json.encode(value, order="deterministic").decode())  # Go sorts map keys
 
 
 def messages(value: Any, path: str, problems: Iterable[str]) -> list[FieldError]:
