@@ -10,9 +10,10 @@ Outcomes:
   namespace's `spec.finalizers` (it turns `Terminating`; the namespace controller finishes the job).
   A DELETE that changes nothing writes nothing.
 - `deletionTimestamp` is never cleared; `generation` rises by one when it is first set.
-Mismatched `preconditions` (uid, resourceVersion) → 409; both `orphanDependents` and
-`propagationPolicy` → 422; a kind's own refusal (a built-in namespace) → 403. Rejections leave the
-store unchanged.
+The kind's `delete_warnings` for the options join the request's warnings (once per request, so a
+collection DELETE repeats none), whatever the outcome. Mismatched `preconditions` (uid,
+resourceVersion) → 409; both `orphanDependents` and `propagationPolicy` → 422; a kind's own refusal
+(a built-in namespace) → 403. Rejections leave the store unchanged.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ async def delete(
     request = delete_request(opts, core.clock.now(), core.settings.default_grace_period_seconds)
     namespace = core.request_namespace(info, namespace)
     strategy = core.strategy(info)
+    ctx.warnings += [text for text in strategy.delete_warnings(opts) if text not in ctx.warnings]
     strategy.check_delete(name)
     record, obj = core.latest(info, namespace, name)
     _check_preconditions(info, record, obj, opts)

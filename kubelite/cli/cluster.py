@@ -2,11 +2,12 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, the ReplicaSet,
-ReplicationController, Deployment and Job controllers, the garbage collector, the namespace controller
-and `N` fake nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`: busybox is present,
-other images pull instantly), and yields a `LocalCluster` holding the client, the node pool and
-the metrics registry every component records into (controllers, workqueues, informers, events
-dropped; the server serves it at `/metrics`).
+ReplicationController, Deployment and Job controllers, the TTL-after-finished controller (finished
+Jobs), the garbage collector, the namespace controller and `N` fake nodes `node-1` … `node-N`
+(`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and
+yields a `LocalCluster` holding the client, the node pool and the metrics registry every component
+records into (controllers, workqueues, informers, events dropped; the server serves it at
+`/metrics`).
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
 Docker daemon at `url` (`kubelite.kubelet.dockernode`); `RuntimeUnavailable` if none answers.
 Leaving the block stops every component (the stored objects, and the containers of running pods,
@@ -37,6 +38,7 @@ from kubelite.controllers.nodelifecycle import NodeLifecycleController
 from kubelite.controllers.podgc import PodGCController
 from kubelite.controllers.replicaset import REPLICA_SET, REPLICATION_CONTROLLER, ReplicaController
 from kubelite.controllers.runtime import Manager
+from kubelite.controllers.ttlafterfinished import TTLAfterFinishedController
 from kubelite.informers import SharedInformerFactory
 from kubelite.kubelet import Kubelet, PodDispatcher
 from kubelite.kubelet.dockernode import docker_node
@@ -105,6 +107,7 @@ async def local_cluster(
     DeploymentController(manager, client, deployment_events)
     job_events = events(JOB_COMPONENT)
     JobController(manager, client, job_events)
+    TTLAfterFinishedController(manager, client)
     scheduler_events = events("default-scheduler")  # run by the scheduler, as the pool runs its own
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)

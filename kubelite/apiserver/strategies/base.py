@@ -16,7 +16,7 @@ hooks must not await, and the checks and the write stay atomic with respect to o
   once the removal was accepted by the store, as upstream's `AfterDelete`.
 - scale (`…/scale`): `scale_of` reads replicas and selector, `set_replicas` changes the spec
   before the normal update path runs; kinds without a scale subresource answer 404.
-- delete: `check_delete` → `deletion_pending` → graceful deletion (`graceful_delete`,
+- delete: `delete_warnings` → `check_delete` → `deletion_pending` → graceful deletion (`graceful_delete`,
   `graceful_period`) → finalizers → `blocks_removal` → `mark_deleting`; see `apiserver.deletion`.
 
 `Strategy` itself is the generic strategy, what a custom resource gets in Kubernetes: `generation`
@@ -40,7 +40,7 @@ import msgspec
 
 from kubelite.api.defaults import apply_defaults
 from kubelite.api.errors import FieldError, subresource_not_found
-from kubelite.api.meta import Object
+from kubelite.api.meta import DeleteOptions, Object
 from kubelite.api.validation import validate_create, validate_update
 from kubelite.apiserver.codec import encode
 from kubelite.clock import parse_rfc3339, rfc3339
@@ -168,6 +168,10 @@ class Strategy:
 
     def check_delete(self, name: str) -> None:
         """Refuse a DELETE before the object is read (a built-in namespace)."""
+
+    def delete_warnings(self, options: DeleteOptions) -> list[str]:
+        """Warnings a DELETE with these options earns, whatever its outcome (a Job's orphaned pods)."""
+        return []
 
     def deletion_pending(self, obj: Object) -> bool:
         """Whether a DELETE leaves this terminating object exactly as it is."""

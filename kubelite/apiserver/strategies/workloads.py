@@ -4,7 +4,9 @@ and PodDisruptionBudget (Kubernetes' `pkg/registry/{apps,core,batch,policy}/*/st
 All of them track generation (API-3), have a status subresource and discard a sent status on
 create (API-4). Status writes to the apps kinds also keep the stored `metadata.labels`. A DELETE
 without a policy orphans the dependents of core/v1 ReplicationControllers and batch/v1 Jobs and
-runs in the background for the others (GC-6). Deployments, ReplicaSets and ReplicationControllers
+runs in the background for the others (GC-6); a Job DELETE that names neither `propagationPolicy`
+nor `orphanDependents` also earns the warning `JOB_ORPHAN_WARNING` (JOB-16), as upstream's Job
+storage adds it. Deployments, ReplicaSets and ReplicationControllers
 serve `scale`: `spec.replicas` (unset reads as 0), `status.replicas` and the selector as a string.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 from kubelite.api.apps import Deployment, ReplicaSet
 from kubelite.api.core import ReplicationController
 from kubelite.api.labels import selector_string
-from kubelite.api.meta import Object
+from kubelite.api.meta import DeleteOptions, Object
 from kubelite.apiserver.strategies.base import ScaleView, Strategy
 
 
@@ -64,6 +66,24 @@ class ReplicationControllerStrategy(WorkloadStrategy):
         obj.spec.replicas = replicas
 
 
+JOB_ORPHAN_WARNING = (
+    "child pods are preserved by default when jobs are deleted; set propagationPolicy=Background "
+    "to remove them or set propagationPolicy=Orphan to suppress this warning"
+)
+
+
+class JobStrategy(WorkloadStrategy):
+    """Orphans by default, and says so when the request leaves the policy to that default."""
+
+    def __init__(self) -> None:
+        super().__init__(default_propagation="Orphan")
+
+    def delete_warnings(self, options: DeleteOptions) -> list[str]:
+        if options.propagation_policy is None and options.orphan_dependents is None:
+            return [JOB_ORPHAN_WARNING]
+        return []
+
+
 def workload_strategies() -> dict[tuple[str, str], Strategy]:
     apps = AppsStrategy()
     return {
@@ -71,6 +91,6 @@ def workload_strategies() -> dict[tuple[str, str], Strategy]:
         ("apps", "ReplicaSet"): apps,
         ("apps", "DaemonSet"): AppsStatusStrategy(),
         ("", "ReplicationController"): ReplicationControllerStrategy(),
-        ("batch", "Job"): WorkloadStrategy(default_propagation="Orphan"),
+        ("batch", "Job"): JobStrategy(),
         ("policy", "PodDisruptionBudget"): WorkloadStrategy(),
     }
