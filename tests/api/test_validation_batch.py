@@ -152,6 +152,31 @@ CASES: list[tuple[str, str, dict[str, object], list[str]]] = [
         ],
     ),
     (
+        "job6-max-failed-indexes-above-completions",
+        "pi",
+        {
+            "completion_mode": "Indexed",
+            "completions": 3,
+            "backoff_limit_per_index": 1,
+            "max_failed_indexes": 4,
+        },
+        ["spec.maxFailedIndexes: Invalid value: 4: must be less than or equal to completions"],
+    ),
+    (
+        "job6-max-failed-indexes-limit",
+        "pi",
+        {
+            "completion_mode": "Indexed",
+            "completions": 100000,
+            "backoff_limit_per_index": 1,
+            "max_failed_indexes": 100001,
+        },
+        [
+            "spec.maxFailedIndexes: Invalid value: 100001: must be less than or equal to completions",
+            "spec.maxFailedIndexes: Invalid value: 100001: must be less than or equal to 100000",
+        ],
+    ),
+    (
         "completion-mode",
         "pi",
         {"completion_mode": "Sometimes"},
@@ -263,6 +288,9 @@ def test_indexed_job_scales_completions_with_parallelism() -> None:
     assert update_errors(job(completion_mode="Indexed", completions=5, parallelism=5), old) == []
     assert update_errors(job(completion_mode="Indexed", completions=5, parallelism=3), old) == [
         "spec.completions: Invalid value: 5: can only be modified in tandem with spec.parallelism"
+    ]
+    assert update_errors(job(completion_mode="Indexed", completions=None, parallelism=3), old) == [
+        "spec.completions: Required value: when completion mode is Indexed"
     ]
     assert update_errors(job(completion_mode="NonIndexed", completions=3, parallelism=3), old) == [
         'spec.completionMode: Invalid value: "NonIndexed": field is immutable'

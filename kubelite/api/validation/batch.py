@@ -3,7 +3,8 @@
 Create: a DNS-1123 subdomain name of at most 63 characters (it becomes a label value on the pods);
 `parallelism`, `completions`, `activeDeadlineSeconds`, `backoffLimit`, `ttlSecondsAfterFinished`,
 `backoffLimitPerIndex`, `maxFailedIndexes` ≥ 0; `completionMode` NonIndexed or Indexed, Indexed
-needing `completions` (≤ 100000, and `parallelism` ≤ 100000) and a name that still makes DNS
+needing `completions` (≤ 100000, and `parallelism` ≤ 100000; `maxFailedIndexes` ≤ completions and ≤
+100000) and a name that still makes DNS
 labels as `<name>-<index>`; per-index fields only in Indexed mode; a template whose
 `restartPolicy` is `OnFailure` or `Never` (`Never` with a pod failure policy, whose own rules are
 in `jobpolicy.py`); a required, valid selector that matches the template labels (defaulting
@@ -111,6 +112,18 @@ def _completion_mode(spec: JobSpec) -> list[FieldError]:
     for field, value in (("completions", spec.completions), ("parallelism", spec.parallelism)):
         if value is not None and value > MAX_INDEXED:
             errors.append(invalid(value, f"spec.{field}", detail))
+    return errors + _max_failed_indexes(spec)
+
+
+def _max_failed_indexes(spec: JobSpec) -> list[FieldError]:
+    limit, path = spec.max_failed_indexes, "spec.maxFailedIndexes"
+    if limit is None:
+        return []
+    errors: list[FieldError] = []
+    if spec.completions is not None and limit > spec.completions:
+        errors.append(invalid(limit, path, "must be less than or equal to completions"))
+    if limit > MAX_INDEXED:
+        errors.append(invalid(limit, path, f"must be less than or equal to {MAX_INDEXED}"))
     return errors
 
 
@@ -189,10 +202,11 @@ def validate_job_update(new: Job, old: Job) -> list[FieldError]:
 
 
 def _completions_update(spec: JobSpec, before: JobSpec) -> list[FieldError]:
-    if spec.completion_mode != "Indexed" or spec.completions is None:
+    if spec.completion_mode != "Indexed":
         return immutable(spec.completions, before.completions, "spec.completions")
-    if spec.completions == before.completions or spec.completions == spec.parallelism:
-        return []
+    unchanged = spec.completions == before.completions
+    if unchanged or spec.completions is None or spec.completions == spec.parallelism:
+        return []  # an Indexed Job without completions already has its "Required" error
     return [
         invalid(spec.completions, "spec.completions", "can only be modified in tandem with spec.parallelism")
     ]
