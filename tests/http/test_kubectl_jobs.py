@@ -167,3 +167,15 @@ async def test_job1_job15_bad_jobs_are_422_and_store_nothing(served: tuple[HTTPA
     )
     code, listed = await api.call("GET", JOBS)
     assert (code, listed["items"]) == (200, [])
+
+
+async def test_job16_collection_delete_warns_once(served: tuple[HTTPAPI, Kubectl]) -> None:
+    """JOB-16: a collection DELETE of Jobs without a policy carries the warning once, not per Job."""
+    api, kubectl = served
+    for name in ("a", "b", "c"):
+        await kubectl.run("create", "job", name, "--image=busybox", "--", "true")
+    async with api.session.delete(api.url + JOBS) as response:
+        assert response.status == 200
+        assert response.headers.getall("Warning", []) == [f'299 - "{JOB_ORPHAN_WARNING}"']
+    code, listed = await api.call("GET", JOBS)
+    assert code == 200 and all(j["metadata"]["finalizers"] == ["orphan"] for j in listed["items"])

@@ -4,7 +4,8 @@ virtual clock; it can be stopped and started again over the same store.
 
 `RecreatingClient`: an in-process client that, just before the first Job DELETE it is asked for
 reaches the server, deletes that Job itself and creates a new one under the same name (a user
-recreating the Job between the controller's GET and its DELETE)."""
+recreating the Job between the controller's GET and its DELETE). `FailingClient`: its first Job
+DELETEs fail with a 500, as a store fault would make them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import anyio
 import anyio.lowlevel
 
 from kubelite.api.batch import Job
+from kubelite.api.errors import InternalError
 from kubelite.api.meta import DeleteOptions
 from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
@@ -85,3 +87,19 @@ async def bench() -> AsyncIterator[Bench]:
             await observer.wait_for_cache_sync()
             yield Bench(server, client, clock, jobs)
             group.cancel_scope.cancel()
+
+
+class FailingClient(InProcessClient):
+    """An in-process client whose first `failures` Job DELETEs fail with a 500 (a store fault)."""
+
+    def __init__(self, server: APIServer, failures: int) -> None:
+        super().__init__(server)
+        self.failures = failures
+        self.attempts = 0
+
+    async def delete(self, kind: Any, name: str, namespace: str = "", *, options: Any = None) -> Any:
+        if kind is Job:
+            self.attempts += 1
+            if self.attempts <= self.failures:
+                raise InternalError("Internal error occurred: database is locked")
+        return await super().delete(kind, name, namespace, options=options)

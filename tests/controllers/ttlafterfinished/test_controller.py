@@ -9,7 +9,7 @@ import pytest
 
 from kubelite.api.batch import Job
 from kubelite.clock import rfc3339
-from tests.controllers.ttlafterfinished.harness import Bench, RecreatingClient, bench
+from tests.controllers.ttlafterfinished.harness import Bench, FailingClient, RecreatingClient, bench
 from tests.controllers.ttlafterfinished.support import finish, job
 
 pytestmark = pytest.mark.anyio
@@ -113,3 +113,17 @@ async def test_job13_recreated_job_is_not_deleted_for_its_predecessor() -> None:
             live = await b.live()
             assert live.metadata.uid == recreated.metadata.uid
             assert live.metadata.deletion_timestamp is None
+
+
+async def test_job13_failed_delete_is_retried() -> None:
+    """JOB-13: a DELETE that fails (a store fault) is retried until the expired Job is deleted."""
+    async with bench() as b:
+        failing = FailingClient(b.server, failures=3)
+        async with b.controller(failing):
+            _, at = await finished_job(b, 10)
+            await b.until(lambda: deleting(b))
+            assert failing.attempts == 4
+            gone = await b.live()
+            assert gone.metadata.finalizers == ["foregroundDeletion"]
+            assert gone.metadata.deletion_timestamp is not None
+            assert gone.metadata.deletion_timestamp >= rfc3339(at + 10)
