@@ -11,7 +11,9 @@ Kind-specific write rules live in per-kind strategies (`kubelite.apiserver.strat
 kind brings its own with `APIServer(storage, strategies={(group, kind): MyStrategy()})`, and any
 other kind gets the generic strategy derived from its type's fields.
 
-Call `await server.bootstrap()` once before serving: it creates the built-in namespaces if missing.
+Call `await server.bootstrap()` once before serving: it creates the built-in namespaces if missing;
+once the address it is served at is known, `ensure_kubernetes_service(address, port)` creates the
+`kubernetes` Service and its endpoints, as kube-apiserver does.
 The server holds no tasks of its own; the storage's lifetime is the caller's.
 """
 
@@ -27,8 +29,9 @@ from kubelite.api.registry import Registry, ResourceInfo, builtin_registry
 from kubelite.api.results import ObjectList
 from kubelite.apiserver import create as creating
 from kubelite.apiserver import delete as deleting
-from kubelite.apiserver import namespaces, read
+from kubelite.apiserver import kubernetesservice, namespaces, read
 from kubelite.apiserver import update as updating
+from kubelite.apiserver.allocators.ips import IPRange
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore
 from kubelite.apiserver.settings import APIServerSettings
@@ -88,6 +91,12 @@ class APIServer:
         for ns in namespaces.builtin_namespaces():
             if self._core.storage.latest(self._core.key(info, "", ns.metadata.name)) is None:
                 await creating.create(self._core, info, ns, "", RequestContext())
+
+    async def ensure_kubernetes_service(self, address: str, port: int) -> None:
+        """The `kubernetes` Service, Endpoints and EndpointSlice in `default` for the API served
+        at `address:port`: created when missing, corrected when they differ (`kubernetesservice`)."""
+        first = IPRange(self._core.settings.service_cidr).first
+        await kubernetesservice.reconcile(self._core, address, port, first)
 
     async def create(
         self, resource: Resource, obj: object, namespace: str = "", ctx: RequestContext | None = None

@@ -5,7 +5,9 @@
    name and a specific listen address) and bearer token in the data dir (`kubelite.cli.pki`);
 2. the store (`<data-dir>/kubelite.db`, or memory) and `local_cluster` (controllers, scheduler, the
    fake nodes or the Docker node: `auto` picks Docker when its socket answers; the log says which);
-3. the HTTP API on `listen` (HTTPS with the token required, or plain HTTP without auth);
+3. the HTTP API on `listen` (HTTPS with the token required, or plain HTTP without auth), then the
+   `kubernetes` Service, Endpoints and EndpointSlice in `default` pointing at it (created when
+   missing, corrected when the port changed; a failure is logged);
 4. only once it serves, the admin kubeconfig (0600), and the `export KUBECONFIG=...` line on stdout;
 5. `/readyz` turns ok when the informers have synced (`local_cluster` returns only then) and every
    node of this process has registered its Node.
@@ -19,6 +21,7 @@ dir held by another running server: `<data-dir>/lock`) raises.
 from __future__ import annotations
 
 import fcntl
+import ipaddress
 import os
 import signal
 import socket
@@ -35,6 +38,7 @@ import structlog
 from aiohttp.typedefs import Middleware
 
 from kubelite.api.core import Node
+from kubelite.api.errors import APIError
 from kubelite.apiserver.http import Serving, build_app, serve
 from kubelite.apiserver.http.auth import bearer_token_middleware
 from kubelite.apiserver.http.metrics import Metrics
@@ -131,6 +135,26 @@ def client_url(settings: ServerSettings, serving: Serving) -> str:
     return f"{'https' if serving.tls else 'http'}://{host}:{serving.port}"
 
 
+def advertise_address(host: str) -> str:
+    """The IP that the `kubernetes` Endpoints carry for a server listening on `host`."""
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return str(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
+
+
+async def publish_kubernetes_service(cluster: LocalCluster, serving: Serving) -> None:
+    """The `kubernetes` Service and its endpoints, as kube-apiserver creates them at start; a
+    failure (its address taken by another Service) is logged, the server still serves."""
+    address = advertise_address(serving.host)
+    try:
+        await cluster.client.server.ensure_kubernetes_service(address, serving.port)
+    except APIError as error:
+        log.warning("kubernetes_service_failed", error=str(error))
+
+
 def announce(settings: ServerSettings, security: Security, serving: Serving, out: TextIO) -> None:
     """Write the kubeconfig (now that the API serves) and say where it is."""
     url = client_url(settings, serving)
@@ -213,6 +237,7 @@ async def _run(settings: ServerSettings, security: Security, signals: Signals, o
         )
         listen = settings.listen
         serving = await stack.enter_async_context(serve(app, listen.host, listen.port, security.ssl_context))
+        await publish_kubernetes_service(cluster, serving)
         announce(settings, security, serving, out)
         await _serve_until_signal(cluster, readiness, signals)
         log.info("shutting_down")
