@@ -114,6 +114,38 @@ CASES: list[tuple[str, dict[str, object], list[str]]] = [
         ['spec.sessionAffinity: Unsupported value: "Cookie": supported values: "ClientIP", "None"'],
     ),
     (
+        "ip-family-policy",
+        {"ip_family_policy": "Dual"},
+        [
+            'spec.ipFamilyPolicy: Unsupported value: "Dual": supported values: '
+            '"PreferDualStack", "RequireDualStack", "SingleStack"'
+        ],
+    ),
+    (
+        "ip-families",
+        {"ip_families": ["IPv4", "IPv5", "IPv4"]},
+        [
+            'spec.ipFamilies[1]: Unsupported value: "IPv5": supported values: "IPv4", "IPv6"',
+            'spec.ipFamilies[2]: Duplicate value: "IPv4"',
+            'spec.ipFamilies: Invalid value: ["IPv4","IPv5","IPv4"]: may specify no more than two IP families',
+        ],
+    ),
+    (
+        "selector",
+        {"selector": {"app": "-web-"}},
+        [
+            'spec.selector: Invalid value: "-web-": a valid label must be an empty string or consist of '
+            "alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character "
+            "(e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is "
+            "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+        ],
+    ),
+    (
+        "duplicate-port-names",
+        {"ports": [ServicePort(name="web", port=80), ServicePort(name="web", port=81)]},
+        ['spec.ports[1].name: Duplicate value: "web"'],
+    ),
+    (
         "traffic-policy-on-cluster-ip",
         {"type": "ClusterIP", "external_traffic_policy": "Local"},
         [
@@ -149,7 +181,8 @@ def test_cluster_ip_is_immutable_once_set() -> None:
 def test_api6_service_names_are_dns1035_labels() -> None:
     target = service()
     target.metadata.name = "1web"
-    (error,) = errors_of(target)
-    assert error.startswith(
-        'metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case'
-    )
+    assert errors_of(target) == [
+        'metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric '
+        "characters or '-', start with an alphabetic character, and end with an alphanumeric character "
+        "(e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+    ]

@@ -103,6 +103,7 @@ def test_sigterm_shuts_down_cleanly_and_a_restart_brings_everything_back(tmp_pat
     manifest.write_text(CONFIG_MAP)
     first = ServerProcess.start(data).wait_serving().wait_ready()
     first.kubectl("apply", "-f", str(manifest))
+    _assert_kubernetes_service(first)
     kubeconfig = first.kubeconfig.read_bytes()
     pki = {name: (data / name).read_bytes() for name in ("ca.crt", "ca.key", "server.crt", "token")}
     assert first.stop(signal.SIGTERM) == 0
@@ -117,11 +118,23 @@ def test_sigterm_shuts_down_cleanly_and_a_restart_brings_everything_back(tmp_pat
     try:
         colour = second.kubectl("get", "configmap", "settings", "-o", "jsonpath={.data.colour}").stdout
         assert colour == "blue"
+        _assert_kubernetes_service(second)  # moved to the new port, not duplicated
         assert {name: (data / name).read_bytes() for name in pki} == pki
         assert second.kubeconfig.read_bytes() != kubeconfig  # a new port, same CA and token
         assert second.token() == pki["token"].decode().strip()
     finally:
         assert second.stop(signal.SIGINT) == 0
+
+
+def _assert_kubernetes_service(server: ServerProcess) -> None:
+    """The server's `kubernetes` Service (10.96.0.1, https 443) and Endpoints point at its port."""
+    port = server.url.rsplit(":", 1)[1]
+    services = server.kubectl("get", "svc", "-o", "name").stdout.split()
+    assert services == ["service/kubernetes"]
+    spec = "jsonpath={.spec.clusterIP} {.spec.ports[0].port} {.spec.ports[0].targetPort}"
+    assert server.kubectl("get", "svc", "kubernetes", "-o", spec).stdout == f"10.96.0.1 443 {port}"
+    subset = "jsonpath={.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}"
+    assert server.kubectl("get", "endpoints", "kubernetes", "-o", subset).stdout == f"127.0.0.1:{port}"
 
 
 def test_insecure_http_on_loopback_serves_without_auth(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ None`) or `ExternalName`; each port 1–65535 with protocol TCP/UDP/SCTP, a DNS-
 duplicate (protocol, port) or node port; `type` ClusterIP, NodePort, LoadBalancer or
 ExternalName (ClusterIP Services take no `nodePort`, ExternalName ones need `externalName` and no
 cluster IPs, headless is not allowed for NodePort/LoadBalancer); valid cluster and external IPs;
-selector labels; session affinity; traffic policies; LoadBalancer-only fields.
+selector labels; session affinity; traffic policies; LoadBalancer-only fields; `ipFamilyPolicy`
+and `ipFamilies` values (at most two, no repeats).
 
 Update: the primary cluster IP may not change once set (`may not change once set`) nor be unset.
 Validation runs before cluster-IP allocation on create, so an empty `clusterIP` is fine then.
@@ -24,6 +25,8 @@ from kubelite.api.validation.objectmeta import validate_labels, validate_object_
 from kubelite.api.validation.probes import port_num_or_name
 
 TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
+IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
+IP_FAMILIES = ("IPv4", "IPv6")
 KUBELET_PORT = 10250
 MAX_AFFINITY_SECONDS = 86400
 _LB_ONLY = "may only be used when `type` is 'LoadBalancer'"
@@ -55,7 +58,7 @@ def validate_service(service: Service) -> list[FieldError]:
     if spec.type and spec.type not in TYPES:
         errors.append(not_supported(spec.type, "spec.type", TYPES))
     errors += _duplicate_ports(spec)
-    return errors + _traffic_and_load_balancer(spec)
+    return errors + _traffic_and_load_balancer(spec) + _ip_families(spec)
 
 
 def _by_type(spec: ServiceSpec) -> list[FieldError]:
@@ -181,6 +184,24 @@ def _traffic_and_load_balancer(spec: ServiceSpec) -> list[FieldError]:
             errors.append(forbidden("spec.allocateLoadBalancerNodePorts", _LB_ONLY))
         if spec.load_balancer_class is not None:
             errors.append(forbidden("spec.loadBalancerClass", _LB_ONLY))
+    return errors
+
+
+def _ip_families(spec: ServiceSpec) -> list[FieldError]:
+    errors: list[FieldError] = []
+    policy = spec.ip_family_policy
+    if policy is not None and policy not in IP_FAMILY_POLICIES:
+        errors.append(not_supported(policy, "spec.ipFamilyPolicy", IP_FAMILY_POLICIES))
+    seen: set[str] = set()
+    for index, family in enumerate(spec.ip_families):
+        if family not in IP_FAMILIES:
+            errors.append(not_supported(family, f"spec.ipFamilies[{index}]", IP_FAMILIES))
+        if family in seen:
+            errors.append(duplicate(family, f"spec.ipFamilies[{index}]"))
+        seen.add(family)
+    if len(spec.ip_families) > 2:
+        detail = "may specify no more than two IP families"
+        errors.append(invalid(shown(spec.ip_families), "spec.ipFamilies", detail))
     return errors
 
 

@@ -259,3 +259,31 @@ async def test_dry_run_allocates_nothing(server: APIServer) -> None:
     )
     assert isinstance(dry, Service) and dry.spec.cluster_ip == "10.96.0.10"
     assert (await create(server, service("dns", cluster_ip="10.96.0.10"))).spec.cluster_ip == "10.96.0.10"
+
+
+async def test_ep5_port_defaults_and_the_other_v1_defaults(server: APIServer) -> None:
+    """EP-5 first bullet: each port gets `protocol: TCP` and `targetPort = port`; a named target
+    port stays. The rest of upstream's v1 defaults: type ClusterIP, sessionAffinity None,
+    internalTrafficPolicy Cluster, and externalTrafficPolicy Cluster once externally reachable."""
+    body = {
+        "metadata": {"name": "web"},
+        "spec": {
+            "selector": {"app": "web"},
+            "ports": [{"name": "a", "port": 80}, {"name": "b", "port": 81, "targetPort": "http"}],
+        },
+    }
+    made = await server.create(Service, body, "default")
+    assert isinstance(made, Service)
+    assert made.spec.ports == [
+        ServicePort(name="a", port=80, protocol="TCP", target_port=80),
+        ServicePort(name="b", port=81, protocol="TCP", target_port="http"),
+    ]
+    spec = made.spec
+    assert (spec.type, spec.session_affinity, spec.internal_traffic_policy) == (
+        "ClusterIP",
+        "None",
+        "Cluster",
+    )
+    assert spec.external_traffic_policy == ""
+    node = await create(server, service("np", "NodePort"))
+    assert node.spec.external_traffic_policy == "Cluster" and node.spec.internal_traffic_policy == "Cluster"

@@ -40,7 +40,8 @@ async def test_the_kubernetes_service_points_at_the_served_address(server: APISe
     assert endpoints.metadata.labels == {"endpointslice.kubernetes.io/skip-mirror": "true"}
     assert endpoints.subsets == [
         EndpointSubset(
-            addresses=[EndpointAddress(ip="127.0.0.1")], ports=[EndpointPort(name="https", port=6443, protocol="TCP")]
+            addresses=[EndpointAddress(ip="127.0.0.1")],
+            ports=[EndpointPort(name="https", port=6443, protocol="TCP")],
         )
     ]
     assert slice_.metadata.labels == {"kubernetes.io/service-name": "kubernetes"}
