@@ -54,7 +54,8 @@ async def test_node13_cordon_taints_the_node_running_pods_stay_and_uncordon_reve
     tmp_path: Path,
 ) -> None:
     """NODE-13: cordon sets spec.unschedulable=true, which brings the unschedulable:NoSchedule
-    taint; uncordon reverses both; running pods are unaffected (same pod, still Running)."""
+    taint; uncordon reverses both; running pods are unaffected (same pod, still Running); a missing
+    node is kubectl's NotFound."""
     async with drain_cluster(tmp_path) as c:
         await _pods_running(c, pod("resident"))
         uid = c.pod("resident").metadata.uid  # type: ignore[union-attr]
@@ -73,6 +74,8 @@ async def test_node13_cordon_taints_the_node_running_pods_stay_and_uncordon_reve
         await c.until(lambda: _taints(c, "node-1") == [])
         assert not (await c.client.get(Node, "node-1")).spec.unschedulable
         assert _untouched(c, "resident") and c.running("resident")
+        missing = await c.run("cordon", "node-9")
+        assert (missing.code, missing.stderr) == (1, 'Error from server (NotFound): nodes "node-9" not found\n')
 
 
 async def test_node14_controllerless_pods_are_an_error_and_nothing_is_evicted_unless_force(
