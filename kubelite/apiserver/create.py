@@ -71,13 +71,14 @@ async def create(
     _reset_server_fields(core, new)
     strategy = core.strategy(info)
     strategy.prepare_for_create(new)
+    requested_name = new.metadata.name
     _assign_name(core, info, namespace, new)
     strategy.default(new, creating=True)
     errors = strategy.validate(new)
     if errors:
         raise invalid_error(info.group, info.kind, new.metadata.name, errors)
     if info.namespaced:
-        namespaces.check_writable(core, namespace)
+        namespaces.check_writable(core, namespace, info, requested_name)
     finish = strategy.begin_create(core, info, new)
     stored = False
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 import pytest
 
 from kubelite.api.apps import Deployment, DeploymentStatus
@@ -116,13 +117,31 @@ async def test_api11_body_namespace_must_match_request(server: APIServer) -> Non
 
 
 async def test_api11_create_in_terminating_namespace_is_403(server: APIServer) -> None:
+    """API-11/GC-8: upstream's NamespaceLifecycle words it on the resource and name (none for a
+    generated name) and adds the NamespaceTerminating cause."""
     await server.create(Namespace, Namespace(metadata=ObjectMeta(name="doomed")))
     await server.delete(Namespace, "doomed")
     with pytest.raises(Forbidden) as caught:
         await server.create(Pod, pod(namespace="doomed"), "doomed")
     assert caught.value.message == (
-        "unable to create new content in namespace doomed because it is being terminated"
+        'pods "web" is forbidden: unable to create new content in namespace doomed because it is being terminated'
     )
+    assert msgspec.to_builtins(caught.value.status.details) == {
+        "name": "web",
+        "kind": "pods",
+        "causes": [
+            {
+                "reason": "NamespaceTerminating",
+                "message": "namespace doomed is being terminated",
+                "field": "metadata.namespace",
+            }
+        ],
+    }
+    generated = pod(namespace="doomed")
+    generated.metadata.name, generated.metadata.generate_name = "", "web-"
+    with pytest.raises(Forbidden) as unnamed:
+        await server.create(Pod, generated, "doomed")
+    assert unnamed.value.message.startswith("pods is forbidden: unable to create new content")
 
 
 async def test_resource_version_on_create_is_rejected(server: APIServer) -> None:

@@ -75,7 +75,10 @@ async def test_node13_cordon_taints_the_node_running_pods_stay_and_uncordon_reve
         assert not (await c.client.get(Node, "node-1")).spec.unschedulable
         assert _untouched(c, "resident") and c.running("resident")
         missing = await c.run("cordon", "node-9")
-        assert (missing.code, missing.stderr) == (1, 'Error from server (NotFound): nodes "node-9" not found\n')
+        assert (missing.code, missing.stderr) == (
+            1,
+            'Error from server (NotFound): nodes "node-9" not found\n',
+        )
 
 
 async def test_node14_controllerless_pods_are_an_error_and_nothing_is_evicted_unless_force(

@@ -56,6 +56,7 @@ async def test_gc8_namespace_is_emptied_refuses_creates_and_disappears_last() ->
             await client.create(_in("team", config_map("late", namespace="team")))
         assert refused.value.status.code == 403
         assert refused.value.status.message == (
+            'configmaps "late" is forbidden: '
             "unable to create new content in namespace team because it is being terminated"
         )
 
