@@ -68,6 +68,8 @@ def test_defaulted_jobs_are_accepted() -> None:
     assert errors_of(job(template=template(restart_policy="OnFailure"), completions=None)) == []
     assert errors_of(job(completion_mode="Indexed", completions=100000, parallelism=100000)) == []
     assert errors_of(job("x" * 63)) == []
+    assert errors_of(job(managed_by="kubernetes.io/job-controller")) == []
+    assert errors_of(job(managed_by="acme.io/" + "x" * 55)) == []
 
 
 LONG = "x" * 64
@@ -175,6 +177,32 @@ CASES: list[tuple[str, str, dict[str, object], list[str]]] = [
             "spec.maxFailedIndexes: Invalid value: 100001: must be less than or equal to completions",
             "spec.maxFailedIndexes: Invalid value: 100001: must be less than or equal to 100000",
         ],
+    ),
+    ("managed-by-empty", "pi", {"managed_by": ""}, ["spec.managedBy: Required value"]),
+    (
+        "managed-by-no-path",
+        "pi",
+        {"managed_by": "acme.io"},
+        ['spec.managedBy: Invalid value: "acme.io": must be a domain-prefixed path (such as "acme.io/foo")'],
+    ),
+    (
+        "managed-by-bad-host-and-path",
+        "pi",
+        {"managed_by": "Acme.io/a b"},
+        [
+            'spec.managedBy: Invalid value: "Acme.io": a lowercase RFC 1123 subdomain must consist of lower '
+            "case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character "
+            "(e.g. 'example.com', regex used for validation is "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            'spec.managedBy: Invalid value: "a b": Invalid path (regex used for validation is '
+            "'[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')",
+        ],
+    ),
+    (
+        "managed-by-too-long",
+        "pi",
+        {"managed_by": "acme.io/" + "x" * 56},
+        ["spec.managedBy: Too long: may not be more than 63 bytes"],
     ),
     (
         "completion-mode",

@@ -2,10 +2,10 @@
 
 Create: a DNS-1123 subdomain name of at most 63 characters (it becomes a label value on the pods);
 `parallelism`, `completions`, `activeDeadlineSeconds`, `backoffLimit`, `ttlSecondsAfterFinished`,
-`backoffLimitPerIndex`, `maxFailedIndexes` ≥ 0; `completionMode` NonIndexed or Indexed, Indexed
-needing `completions` (≤ 100000, and `parallelism` ≤ 100000; `maxFailedIndexes` ≤ completions and ≤
-100000) and a name that still makes DNS
-labels as `<name>-<index>`; per-index fields only in Indexed mode; a template whose
+`backoffLimitPerIndex`, `maxFailedIndexes` ≥ 0; `managedBy` a domain-prefixed path (`acme.io/foo`)
+of at most 63 characters; `completionMode` NonIndexed or Indexed, Indexed needing `completions`
+(≤ 100000, and `parallelism` ≤ 100000; `maxFailedIndexes` ≤ completions and ≤ 100000) and a name
+that still makes DNS labels as `<name>-<index>`; per-index fields only in Indexed mode; a template whose
 `restartPolicy` is `OnFailure` or `Never` (`Never` with a pod failure policy, whose own rules are
 in `jobpolicy.py`); a required, valid selector that matches the template labels (defaulting
 generates it from the uid).
@@ -23,6 +23,8 @@ may change. `completions` is immutable except for Indexed Jobs scaled together w
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 
 from kubelite.api.batch.job import Job, JobSpec
@@ -34,7 +36,7 @@ from kubelite.api.defaults.batch import (
     LEGACY_CONTROLLER_UID_LABEL,
     LEGACY_JOB_NAME_LABEL,
 )
-from kubelite.api.errors import FieldError, invalid, not_supported, required
+from kubelite.api.errors import FieldError, invalid, not_supported, required, too_long
 from kubelite.api.validation import names
 from kubelite.api.validation.fields import immutable, nonnegative, shown
 from kubelite.api.validation.jobpolicy import validate_pod_failure_policy
@@ -43,6 +45,9 @@ from kubelite.api.validation.podspec import validate_pod_template
 from kubelite.api.validation.selectors import MISMATCH, selector_matches, validate_label_selector
 
 MAX_INDEXED = 100_000
+MAX_MANAGED_BY = 63
+HTTP_PATH_FMT = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(HTTP_PATH_FMT)
 COMPLETION_MODES = ("NonIndexed", "Indexed")
 
 
@@ -85,11 +90,35 @@ def _spec(spec: JobSpec) -> list[FieldError]:
         errors += nonnegative(value, f"spec.{field}")
     if spec.max_failed_indexes is not None and spec.backoff_limit_per_index is None:
         errors.append(required("spec.backoffLimitPerIndex", "when maxFailedIndexes is specified"))
+    errors += _managed_by(spec.managed_by, "spec.managedBy")
     errors += _completion_mode(spec)
     errors += validate_pod_failure_policy(spec, "spec.podFailurePolicy")
     errors += _replacement_policy(spec)
     errors += validate_pod_template(spec.template, "spec.template")
     return errors + _restart_policy(spec)
+
+
+def _managed_by(value: str | None, path: str) -> list[FieldError]:
+    """A domain-prefixed path (`acme.io/foo`) of at most 63 characters (upstream's
+    `IsDomainPrefixedPath` and `TooLongMaxLength`)."""
+    if value is None:
+        return []
+    errors = _domain_prefixed_path(value, path)
+    if len(value) > MAX_MANAGED_BY:
+        errors.append(too_long(value, path, MAX_MANAGED_BY))
+    return errors
+
+
+def _domain_prefixed_path(value: str, path: str) -> list[FieldError]:
+    if not value:
+        return [required(path)]
+    host, slash, rest = value.partition("/")
+    if not slash or not host or not rest:
+        return [invalid(value, path, 'must be a domain-prefixed path (such as "acme.io/foo")')]
+    errors = [invalid(host, path, problem) for problem in names.is_dns1123_subdomain(host)]
+    if not _HTTP_PATH.fullmatch(rest):
+        errors.append(invalid(rest, path, names.regex_error("Invalid path", HTTP_PATH_FMT)))
+    return errors
 
 
 def _completion_mode(spec: JobSpec) -> list[FieldError]:
