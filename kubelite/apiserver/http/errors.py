@@ -1,6 +1,7 @@
 """Every failure over HTTP is answered with a meta/v1 Status (kind, apiVersion, reason, code).
 
-`status_response(status)` encodes a Status with its code. The `errors_middleware` turns what a
+`status_response(status)` encodes a Status with its code (and, as Kubernetes does, a
+`Retry-After` header when the Status suggests a retry delay). The `errors_middleware` turns what a
 handler raises into one: an `APIError` keeps its own Status; aiohttp's HTTP errors (an unmatched
 route, a body over the limit, a method the route lacks) get the Status Kubernetes would send for
 that code; anything else is logged and answered 500 InternalError, so the server stays up.
@@ -32,9 +33,13 @@ NOT_FOUND_MESSAGE = "the server could not find the requested resource"
 
 
 def status_response(status: Status) -> web.Response:
-    return web.Response(
+    """The Status as the body; a `Retry-After` header when `details.retryAfterSeconds` > 0."""
+    response = web.Response(
         body=msgspec.json.encode(status), status=status.code or 500, content_type="application/json"
     )
+    if status.details is not None and status.details.retry_after_seconds > 0:
+        response.headers["Retry-After"] = str(status.details.retry_after_seconds)
+    return response
 
 
 def not_found() -> NotFound:
