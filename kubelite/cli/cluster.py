@@ -2,8 +2,9 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, the ReplicaSet,
-ReplicationController, Deployment and Job controllers, the TTL-after-finished controller (finished
-Jobs), the garbage collector, the namespace controller and `N` fake nodes `node-1` … `node-N`
+ReplicationController, Deployment, Job and disruption (PodDisruptionBudget) controllers, the
+TTL-after-finished controller (finished Jobs), the garbage collector, the namespace controller and
+`N` fake nodes `node-1` … `node-N`
 (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and
 yields a `LocalCluster` holding the client, the node pool and the metrics registry every component
 records into (controllers, workqueues, informers, events dropped; the server serves it at
@@ -30,6 +31,8 @@ from kubelite.client.events import EventMetrics, EventTTLSweeper
 from kubelite.clock import Clock, SystemClock
 from kubelite.controllers.deployment import COMPONENT as DEPLOYMENT_COMPONENT
 from kubelite.controllers.deployment import DeploymentController
+from kubelite.controllers.disruption import COMPONENT as DISRUPTION_COMPONENT
+from kubelite.controllers.disruption import DisruptionController
 from kubelite.controllers.garbagecollector import GarbageCollector
 from kubelite.controllers.job import COMPONENT as JOB_COMPONENT
 from kubelite.controllers.job import JobController
@@ -108,6 +111,8 @@ async def local_cluster(
     job_events = events(JOB_COMPONENT)
     JobController(manager, client, job_events)
     TTLAfterFinishedController(manager, client)
+    disruption_events = events(DISRUPTION_COMPONENT)
+    DisruptionController(manager, client, disruption_events, server.registry)
     scheduler_events = events("default-scheduler")  # run by the scheduler, as the pool runs its own
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
@@ -120,6 +125,7 @@ async def local_cluster(
         await group.start(gc_events.run)
         await group.start(deployment_events.run)
         await group.start(job_events.run)
+        await group.start(disruption_events.run)
         await group.start(EventTTLSweeper(client, clock).run)
         await group.start(manager.run)
         await group.start(collector.run)
