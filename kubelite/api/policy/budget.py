@@ -6,8 +6,8 @@ controller (upstream's `component-helpers/apps/poddisruptionbudget`). Pure funct
 - `covers(budget, pod)`: same namespace and the selector matches the pod's labels.
 - `is_pod_ready(pod)`: the pod's `Ready` condition is True (upstream's `IsPodReady`, the health
   test of NODE-15 and NODE-16).
-- `set_disruption_allowed(status, now)`: the status's conditions with `DisruptionAllowed` True
-  `SufficientPods` when `disruptionsAllowed > 0`, else False `InsufficientPods`, its
+- `set_disruption_allowed(status, now)` (`now` an RFC 3339 time): the status's conditions with
+  `DisruptionAllowed` True `SufficientPods` when `disruptionsAllowed > 0`, else False `InsufficientPods`, its
   observedGeneration the status's; `lastTransitionTime` moves only when the status flips
   (NODE-16). Returns a new list.
 - `conditions_up_to_date(budget)`: that condition is present and agrees with the status and the
@@ -20,7 +20,6 @@ from kubelite.api.core import Pod
 from kubelite.api.labels import Selector, from_label_selector
 from kubelite.api.meta import Condition
 from kubelite.api.policy.poddisruptionbudget import PodDisruptionBudget, PodDisruptionBudgetStatus
-from kubelite.clock import rfc3339
 
 DISRUPTION_ALLOWED = "DisruptionAllowed"
 SUFFICIENT_PODS = "SufficientPods"
@@ -47,7 +46,7 @@ def is_pod_ready(pod: Pod) -> bool:
     return any(c.type == "Ready" and c.status == "True" for c in pod.status.conditions)
 
 
-def set_disruption_allowed(status: PodDisruptionBudgetStatus, now: float) -> list[Condition]:
+def set_disruption_allowed(status: PodDisruptionBudgetStatus, now: str) -> list[Condition]:
     allowed = status.disruptions_allowed > 0
     wanted = Condition(
         type=DISRUPTION_ALLOWED,
@@ -58,7 +57,7 @@ def set_disruption_allowed(status: PodDisruptionBudgetStatus, now: float) -> lis
     return set_condition(status.conditions, wanted, now)
 
 
-def set_condition(conditions: list[Condition], wanted: Condition, now: float) -> list[Condition]:
+def set_condition(conditions: list[Condition], wanted: Condition, now: str) -> list[Condition]:
     """meta/v1 `SetStatusCondition`: replace the condition of `wanted.type`, keeping its
     `lastTransitionTime` unless the status changed."""
     old = next((c for c in conditions if c.type == wanted.type), None)
@@ -67,7 +66,7 @@ def set_condition(conditions: list[Condition], wanted: Condition, now: float) ->
         type=wanted.type,
         status=wanted.status,
         observed_generation=wanted.observed_generation,
-        last_transition_time=since or wanted.last_transition_time or rfc3339(now),
+        last_transition_time=since or wanted.last_transition_time or now,
         reason=wanted.reason,
         message=wanted.message,
     )

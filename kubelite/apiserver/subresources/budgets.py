@@ -96,7 +96,7 @@ def decremented(budget: PodDisruptionBudget, pod_name: str, now: float) -> PodDi
         disrupted_pods={**status.disrupted_pods, pod_name: rfc3339(now)},
     )
     if status.disruptions_allowed == 0:
-        status = msgspec.structs.replace(status, conditions=set_disruption_allowed(status, now))
+        status = msgspec.structs.replace(status, conditions=set_disruption_allowed(status, rfc3339(now)))
     return msgspec.structs.replace(budget, status=status)
 
 

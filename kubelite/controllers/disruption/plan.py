@@ -38,7 +38,7 @@ from kubelite.api.policy.budget import (
     set_condition,
     set_disruption_allowed,
 )
-from kubelite.clock import parse_rfc3339
+from kubelite.clock import parse_rfc3339, rfc3339
 
 DELETION_TIMEOUT = 120.0
 """Seconds a `disruptedPods` entry keeps its pod out of `currentHealthy` (upstream 2 min)."""
@@ -141,7 +141,7 @@ def plan_status(
         expected_pods=expected,
         conditions=old.conditions,
     )
-    return msgspec.structs.replace(status, conditions=set_disruption_allowed(status, now))
+    return msgspec.structs.replace(status, conditions=set_disruption_allowed(status, rfc3339(now)))
 
 
 def fail_safe_status(budget: PodDisruptionBudget, message: str, now: float) -> PodDisruptionBudgetStatus:
@@ -154,5 +154,5 @@ def fail_safe_status(budget: PodDisruptionBudget, message: str, now: float) -> P
         observed_generation=old.observed_generation,
     )
     return msgspec.structs.replace(
-        old, disruptions_allowed=0, conditions=set_condition(old.conditions, failed, now)
+        old, disruptions_allowed=0, conditions=set_condition(old.conditions, failed, rfc3339(now))
     )
