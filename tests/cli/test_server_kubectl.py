@@ -48,8 +48,24 @@ def test_the_readme_walk_through_works(tmp_path: Path) -> None:
         assert template.stdout == "busybox:1.36"
         _cordon_drain_uncordon(server)
         assert k("logs", "deployment/web").stdout == "serving\n"
+        _expose_and_get_services(server)
     finally:
         assert server.stop() == 0
+
+
+def _expose_and_get_services(server: ServerProcess) -> None:
+    k = server.kubectl
+    exposed = k("expose", "deployment", "web", "--name", "web-np", "--port", "80", "--type", "NodePort")
+    assert exposed.stdout == "service/web-np exposed\n"
+    table = [line.split() for line in k("get", "svc", "-o", "wide").stdout.splitlines()]
+    assert [row[:2] for row in table] == [
+        ["NAME", "TYPE"],
+        ["kubernetes", "ClusterIP"],
+        ["web", "ClusterIP"],
+        ["web-np", "NodePort"],
+    ]
+    assert table[1][2:5] == ["10.96.0.1", "<none>", "443/TCP"] and table[2][4] == "80/TCP"
+    assert re.fullmatch(r"80:3\d{4}/TCP", table[3][4]) and table[3][-1] == "app=web"
 
 
 def _cordon_drain_uncordon(server: ServerProcess) -> None:
