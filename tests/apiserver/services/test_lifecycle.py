@@ -20,6 +20,7 @@ from kubelite.clock import FakeClock
 from kubelite.store.memory import MemoryStorage
 from kubelite.store.sqlerrors import sqlite_error
 from kubelite.store.sqlite import SQLiteStorage
+from tests.controllers.gc.support import running
 from tests.store.faults import Faults
 
 from .helpers import create, held, service, stored
@@ -59,16 +60,22 @@ async def test_a_delete_finished_later_by_its_finalizer_frees_only_then(server: 
     assert b.spec.cluster_ip == "10.96.0.20" and c.spec.health_check_node_port == check
 
 
-async def test_namespace_deletion_frees_what_its_services_held(server: APIServer) -> None:
-    """The namespace controller empties a namespace through DELETE, as here."""
-    await server.create(Namespace, Namespace(metadata=ObjectMeta(name="team")))
-    svc = service("a", "NodePort", ports=[ServicePort(port=80, node_port=30080)], cluster_ip="10.96.0.20")
-    svc.metadata.namespace = "team"
-    await server.create(Service, svc, "team")
-    await server.delete(Namespace, "team")
-    await server.delete(Service, "a", "team")
-    again = await create(server, service("b", "NodePort", ports=svc.spec.ports, cluster_ip="10.96.0.20"))
-    assert again.spec.cluster_ip == "10.96.0.20"
+async def test_namespace_deletion_frees_what_its_services_held() -> None:
+    """GC-8's namespace controller empties a terminating namespace; its Services' addresses and
+    node ports are free once they are gone."""
+    async with running() as r:
+        client = r.cluster.client
+        await client.create(Namespace(metadata=ObjectMeta(name="team")))
+        svc = service("a", "NodePort", ports=[ServicePort(port=80, node_port=30080)], cluster_ip="10.96.0.20")
+        svc.metadata.namespace = "team"
+        await client.create(svc)
+        await client.delete(Namespace, "team")
+        await r.until(lambda: r.get(Namespace, "team", "") is None, seconds=30)
+        again = service(
+            "b", "NodePort", ports=[ServicePort(port=80, node_port=30080)], cluster_ip="10.96.0.20"
+        )
+        made = await client.create(again)
+        assert made.spec.cluster_ip == "10.96.0.20" and made.spec.ports[0].node_port == 30080
 
 
 async def test_racing_creates_never_share_an_address_or_port() -> None:
