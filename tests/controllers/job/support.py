@@ -37,15 +37,19 @@ def job(
 
 @dataclass
 class PeakActive:
-    """The most active pods (JOB-3) of any one Job seen at once, from the pod watch."""
+    """The most active pods (JOB-3) of any one Job seen at once, and restarts, from the pod watch."""
 
     active: dict[str, set[str]] = field(default_factory=dict)
     peak: dict[str, int] = field(default_factory=dict)
+    restarts: dict[str, int] = field(default_factory=dict)
+    """The highest container restart sum seen per pod name."""
 
     def observe(self, pod: Pod) -> None:
         ref = controller_of(pod)
         if ref is None:
             return
+        count = sum(status.restart_count for status in pod.status.container_statuses)
+        self.restarts[pod.metadata.name] = max(self.restarts.get(pod.metadata.name, 0), count)
         pods = self.active.setdefault(ref.name, set())
         if is_active(pod):
             pods.add(pod.metadata.uid)
