@@ -26,7 +26,7 @@ import anyio
 
 from kubelite.api.batch import Job
 from kubelite.api.core import Pod
-from kubelite.api.errors import NotFound
+from kubelite.api.errors import APIError, NotFound
 from kubelite.client import Client, EventRecorder, PatchType
 from kubelite.controllers.job.finalizers import FinalizerExpectations
 from kubelite.controllers.job.manage import ManagePlan
@@ -36,8 +36,7 @@ from kubelite.controllers.runtime import Expectations, slow_start_batch
 
 
 def _namespace_terminating(err: Exception) -> bool:
-    causes = getattr(err, "causes", None) or []
-    return any(getattr(cause, "type", "") == "NamespaceTerminating" for cause in causes)
+    return isinstance(err, APIError) and any(cause.reason == "NamespaceTerminating" for cause in err.causes)
 
 
 @dataclass(slots=True)
