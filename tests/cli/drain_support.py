@@ -6,7 +6,7 @@ The cluster runs on the system clock because kubectl runs in real time (it polls
 second and retries a refused eviction after 5 s); the fake runtime stops a container at SIGTERM at
 once, so graceful termination takes no time unless a pod ignores SIGTERM. Tests wait on informer
 state with `until` (bounded by `anyio.fail_after`, woken by every Pod/Node event) and on kubectl
-processes with a bounded timeout; nothing sleeps. `middlewares` lets a test put a writer of its own
+processes with a bounded timeout; nothing sleeps. Pod, Node and PodDisruptionBudget listers are kept. `middlewares` lets a test put a writer of its own
 in front of the API (e.g. one that deletes a pod just before kubectl's eviction of it arrives).
 """
 
@@ -23,6 +23,7 @@ from anyio.abc import Process
 
 from kubelite.api.core import Container, Node, Pod, PodSpec, Volume
 from kubelite.api.meta import ObjectMeta, OwnerReference
+from kubelite.api.policy import PodDisruptionBudget
 from kubelite.apiserver.http import build_app, serve
 from kubelite.cli.cluster import LocalCluster, local_cluster
 from kubelite.client import InProcessClient
@@ -41,6 +42,8 @@ class Running:
 
     process: Process
     stderr: list[str] = field(default_factory=list)
+    partial: str = ""
+    """The start of a stderr line whose end has not been read yet."""
 
     async def stderr_line(self, wanted: Callable[[str], bool]) -> str:
         """The first stderr line (read so far or from now on) for which `wanted` is true."""
@@ -49,10 +52,8 @@ class Running:
             for line in self.stderr:
                 if wanted(line):
                     return line
-            buffer = ""
             async for chunk in self.process.stderr:
-                buffer += chunk.decode()
-                *lines, buffer = buffer.split("\n")
+                *lines, self.partial = (self.partial + chunk.decode()).split("\n")
                 self.stderr.extend(lines)
                 for line in lines:
                     if wanted(line):
@@ -66,7 +67,7 @@ class Running:
             out = b"".join([chunk async for chunk in self.process.stdout]).decode()
             rest = b"".join([chunk async for chunk in self.process.stderr]).decode()
             code = await self.process.wait()
-        err = "".join(line + "\n" for line in self.stderr) + rest
+        err = "".join(line + "\n" for line in self.stderr) + self.partial + rest
         return Result(code, out, err)
 
 
@@ -76,6 +77,7 @@ class DrainCluster:
     kubectl: Kubectl
     pods: Lister[Pod]
     nodes: Lister[Node]
+    budgets: Lister[PodDisruptionBudget]
     changed: anyio.Event = field(default_factory=anyio.Event)
 
     @property
@@ -121,12 +123,13 @@ async def drain_cluster(
         async with serve(app, "127.0.0.1", 0) as serving, anyio.create_task_group() as group:
             kubectl = Kubectl(write_kubeconfig(tmp_path, serving.url), tmp_path / "cache")
             factory = SharedInformerFactory(cluster.client, clock=clock)
-            made = DrainCluster(cluster, kubectl, factory.lister(Pod), factory.lister(Node))
+            listers = (factory.lister(Pod), factory.lister(Node), factory.lister(PodDisruptionBudget))
+            made = DrainCluster(cluster, kubectl, *listers)
 
             def poke(*_: object) -> None:
                 made.changed.set()
 
-            for kind in (Pod, Node):
+            for kind in (Pod, Node, PodDisruptionBudget):
                 factory.informer(kind).add_event_handler(
                     EventHandlers(on_add=poke, on_update=poke, on_delete=poke)
                 )

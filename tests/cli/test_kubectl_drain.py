@@ -282,3 +282,21 @@ async def test_node14_daemonset_pods_are_an_error_unless_ignore_daemonsets_then_
             "ignoring DaemonSet-managed Pods: default/agent-node-1",
         ]
         assert c.pod("solo") is None and _untouched(c, "agent-node-1") and c.running("agent-node-1")
+
+
+async def test_node14_server_dry_run_cordons_and_evicts_nothing(tmp_path: Path) -> None:
+    """NODE-14 with --dry-run=server: kubectl sends the cordon patch and every Eviction as dry runs
+    and prints what it would do; the node stays schedulable and every pod stays, unmarked."""
+    async with drain_cluster(tmp_path) as c:
+        await _pods_running(c, pod("solo"))
+        dry = await c.run("drain", "node-1", "--force", "--dry-run=server")
+        assert dry.code == 0, dry.stderr
+        assert dry.stdout == (
+            "node/node-1 cordoned (server dry run)\nevicting pod default/solo (server dry run)\n"
+            "node/node-1 drained (server dry run)\n"
+        )
+        node = await c.client.get(Node, "node-1")
+        assert not node.spec.unschedulable and node.spec.taints == []
+        solo = await c.client.get(Pod, "solo", "default")
+        assert solo.metadata.deletion_timestamp is None and c.running("solo")
+        assert [cond.type for cond in solo.status.conditions if cond.type == "DisruptionTarget"] == []
