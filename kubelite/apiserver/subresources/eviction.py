@@ -4,7 +4,10 @@
 The body is a policy/v1 or policy/v1beta1 Eviction (another apiVersion or kind → 400; a name or
 namespace other than the URL's → 400; bad `deleteOptions` → 422). A `dryRun` on the request and one
 in `deleteOptions` must agree (else 500 "Non-matching dry-run options …"); a dry run checks
-everything and writes nothing.
+everything and writes nothing. An eviction is a create (on `pods/eviction`), so upstream's
+NamespaceLifecycle admission applies first: in a missing namespace it is a 404 for the namespace,
+in a terminating one a 403 with the `NamespaceTerminating` cause (kubectl drain then waits for a pod
+already terminating, and retries the others every 5 s), whatever the pod.
 
 1. A pod that is Pending, Succeeded, Failed or already terminating is deleted at once, without a
    PDB check (a Pending pod's delete carries its resourceVersion as precondition, retried on a
@@ -44,6 +47,7 @@ from kubelite.api.policy.budget import is_pod_ready
 from kubelite.api.registry import ResourceInfo
 from kubelite.api.validation import validate_create
 from kubelite.apiserver import delete as deleting
+from kubelite.apiserver import namespaces
 from kubelite.apiserver.codec import to_typed
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore
@@ -67,6 +71,7 @@ async def evict(core: ServerCore, namespace: str, name: str, body: object, ctx: 
     ctx = dataclasses.replace(ctx, dry_run="All" in options.dry_run)
     info = core.registry.by_type(Pod)
     namespace = core.request_namespace(info, namespace)
+    namespaces.check_writable(core, namespace, info, name)
     pod = await _delete_if_exempt(core, info, namespace, name, options, ctx)
     if pod is not None:
         await _evict_guarded(core, info, pod, options, ctx)
