@@ -142,6 +142,10 @@ class Indexer(Generic[T]):
     def index_keys(self, name: str, value: str) -> list[str]:
         return sorted(self._index(name).get(value, ()))
 
+    def index_size(self, name: str, value: str) -> int:
+        """How many keys `by_index(name, value)` would give (nothing is decoded or sorted)."""
+        return len(self._index(name).get(value, ()))
+
     def index_values(self, name: str) -> list[str]:
         return sorted(self._index(name))
 
@@ -165,8 +169,9 @@ class Indexer(Generic[T]):
         """Move `key` from its `old` values (None: wherever it is) to its `new` ones. Never raises."""
         index = self._indices[name]
         stale = [v for v, keys in index.items() if key in keys] if old is None else old
+        keep = frozenset(new) if len(new) > 4 else new  # an object with many labels stays linear
         for value in stale:
-            if value not in new:
+            if value not in keep:
                 keys = index.get(value)
                 if keys is not None:
                     keys.pop(key, None)
