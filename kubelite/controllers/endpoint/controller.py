@@ -175,5 +175,4 @@ class EndpointsController:
 
 
 def _namespace_terminating(err: APIError) -> bool:
-    details = err.status.details
-    return isinstance(err, Forbidden) and details is not None and details.kind == "namespaces"
+    return isinstance(err, Forbidden) and any(cause.reason == "NamespaceTerminating" for cause in err.causes)

@@ -200,6 +200,22 @@ async def test_a_restarted_controller_rewrites_nothing_and_deletes_endpoints_lef
             assert a.endpoints.get("lock", "default") is not None
 
 
+async def test_a_create_refused_in_a_terminating_namespace_is_dropped_quietly() -> None:
+    """As upstream: a Forbidden create with the NamespaceTerminating cause ends the sync with no
+    Warning event and no retry."""
+    async with MemoryStorage() as storage, alone(storage) as a:
+        await a.client.create(Namespace(metadata=ObjectMeta(name="dying")))
+        svc = _web()
+        svc.metadata.namespace = "dying"
+        await a.client.create(svc)
+        await a.client.delete(Namespace, "dying")
+        async with a.controller() as running:
+            await a.until(lambda: running.syncs() >= 1)
+            assert await a.quiet(running) == 1
+            assert a.endpoints.get("web", "dying") is None
+            assert a.events.list("dying") == []
+
+
 class FaultyStorage(MemoryStorage):
     """A memory store whose next `faults` commits of batches writing only Endpoints fail with a
     transient I/O error, as SQLite's would (no other writer's request fails with them)."""
