@@ -2,10 +2,10 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, the ReplicaSet,
-ReplicationController, Deployment, Job, disruption (PodDisruptionBudget) and Endpoints
-controllers, the TTL-after-finished controller (finished Jobs), the garbage collector, the
-namespace controller and `N` fake nodes `node-1` … `node-N` (`kubelite.kubelet.pool.FakeNodePool`:
-busybox is present, other images pull instantly), and yields a `LocalCluster` holding the client,
+ReplicationController, Deployment, Job, disruption (PodDisruptionBudget), Endpoints and
+EndpointSlice controllers, the TTL-after-finished controller (finished Jobs), the garbage
+collector, the namespace controller and `N` fake nodes `node-1` … `node-N`
+(`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and yields a `LocalCluster` holding the client,
 the node pool and the metrics registry every component records into (controllers, workqueues,
 informers, events dropped; the server serves it at `/metrics`).
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
@@ -34,6 +34,8 @@ from kubelite.controllers.disruption import COMPONENT as DISRUPTION_COMPONENT
 from kubelite.controllers.disruption import DisruptionController
 from kubelite.controllers.endpoint import COMPONENT as ENDPOINT_COMPONENT
 from kubelite.controllers.endpoint import EndpointsController
+from kubelite.controllers.endpointslice import COMPONENT as SLICE_COMPONENT
+from kubelite.controllers.endpointslice import EndpointSliceController
 from kubelite.controllers.garbagecollector import GarbageCollector
 from kubelite.controllers.job import COMPONENT as JOB_COMPONENT
 from kubelite.controllers.job import JobController
@@ -116,6 +118,8 @@ async def local_cluster(
     DisruptionController(manager, client, disruption_events, server.registry)
     endpoint_events = events(ENDPOINT_COMPONENT)
     EndpointsController(manager, client, endpoint_events)
+    slice_events = events(SLICE_COMPONENT)
+    EndpointSliceController(manager, client, slice_events)
     scheduler_events = events("default-scheduler")  # run by the scheduler, as the pool runs its own
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)
@@ -130,6 +134,7 @@ async def local_cluster(
         await group.start(job_events.run)
         await group.start(disruption_events.run)
         await group.start(endpoint_events.run)
+        await group.start(slice_events.run)
         await group.start(EventTTLSweeper(client, clock).run)
         await group.start(manager.run)
         await group.start(collector.run)

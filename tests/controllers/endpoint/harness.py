@@ -4,7 +4,8 @@
 creates a pod and then writes its status (create resets a pod's status), `set_status` rewrites a
 pod's status, `until(done)` steps the clock until `done()`, `quiet()` waits until the controller
 has nothing queued or running and returns how many syncs succeeded so far. `controller(...)`
-runs one controller instance; leaving it stops that instance (a restart is a second block).
+runs one Endpoints controller instance, `slice_controller(...)` one EndpointSlice controller;
+leaving the block stops that instance (a restart is a second block).
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ import anyio.lowlevel
 import msgspec
 
 from kubelite.api.core import Endpoints, Event, Pod, PodStatus, Service
+from kubelite.api.discovery import EndpointSlice
 from kubelite.apiserver import APIServer
 from kubelite.client import EventRecorder, InProcessClient
 from kubelite.clock import FakeClock
 from kubelite.controllers.endpoint import COMPONENT, EndpointsController, EndpointsSettings
+from kubelite.controllers.endpointslice import COMPONENT as SLICE_COMPONENT
+from kubelite.controllers.endpointslice import EndpointSliceController, EndpointSliceSettings
 from kubelite.controllers.runtime import Manager
 from kubelite.informers import Lister, SharedInformerFactory
 from kubelite.store import Storage
@@ -30,19 +34,20 @@ from kubelite.store import Storage
 @dataclass
 class Running:
     manager: Manager
-    controller: EndpointsController
+    controller: EndpointsController | EndpointSliceController
+    name: str = "endpoint"
 
     def syncs(self) -> float:
         value = self.manager.registry.get_sample_value(
-            "controller_runtime_reconcile_total", {"controller": "endpoint", "result": "success"}
+            "controller_runtime_reconcile_total", {"controller": self.name, "result": "success"}
         )
         return value or 0.0
 
     def busy(self) -> bool:
         active = self.manager.registry.get_sample_value(
-            "controller_runtime_active_workers", {"controller": "endpoint"}
+            "controller_runtime_active_workers", {"controller": self.name}
         )
-        queue = next(c.queue for c in self.manager.controllers if c.name == "endpoint")
+        queue = next(c.queue for c in self.manager.controllers if c.name == self.name)
         return len(queue) > 0 or bool(active)  # type: ignore[arg-type]
 
 
@@ -54,6 +59,7 @@ class Alone:
     endpoints: Lister[Endpoints]
     services: Lister[Service]
     events: Lister[Event]
+    slices: Lister[EndpointSlice]
 
     async def until(self, done: Callable[[], bool], seconds: float = 20) -> None:
         with anyio.fail_after(seconds):
@@ -95,6 +101,17 @@ class Alone:
             yield Running(manager, controller)
             group.cancel_scope.cancel()
 
+    @asynccontextmanager
+    async def slice_controller(self, settings: EndpointSliceSettings | None = None) -> AsyncIterator[Running]:
+        manager = Manager(self.client, clock=self.clock)
+        recorder = EventRecorder(self.client, SLICE_COMPONENT, clock=self.clock)
+        controller = EndpointSliceController(manager, self.client, recorder, settings)
+        async with anyio.create_task_group() as group:
+            await group.start(recorder.run)
+            await group.start(manager.run)
+            yield Running(manager, controller, "endpointslice")
+            group.cancel_scope.cancel()
+
 
 @asynccontextmanager
 async def alone(
@@ -105,7 +122,12 @@ async def alone(
     await server.bootstrap()
     client = make_client(server) if make_client else InProcessClient(server)
     observer = SharedInformerFactory(InProcessClient(server), clock=clock)
-    listers = (observer.lister(Endpoints), observer.lister(Service), observer.lister(Event))
+    listers = (
+        observer.lister(Endpoints),
+        observer.lister(Service),
+        observer.lister(Event),
+        observer.lister(EndpointSlice),
+    )
     async with anyio.create_task_group() as group:
         observer.start(group)
         await observer.wait_for_cache_sync()

@@ -1,7 +1,8 @@
 """The Endpoints controller in the whole local cluster (scheduler, kubelets on the fake runtime,
 node lifecycle), on a virtual clock: readiness probes move pods between addresses and
 notReadyAddresses (EP-3), and a node that stops heartbeating has its pods marked Ready=False by
-the node lifecycle controller, which moves them to notReadyAddresses (NODE-7)."""
+the node lifecycle controller, which moves them to notReadyAddresses (NODE-7); EndpointSlices
+follow the pods and go with their Service (EP-11)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from kubelite.api.core import (
     ServicePort,
     ServiceSpec,
 )
+from kubelite.api.discovery import EndpointSlice
 from kubelite.api.meta import ObjectMeta
 from kubelite.cli.cluster import LocalCluster, local_cluster
 from kubelite.clock import FakeClock
@@ -42,6 +44,7 @@ class Running:
     pods: Lister[Pod]
     endpoints: Lister[Endpoints]
     events: Lister[Event]
+    slices: Lister[EndpointSlice]
 
     async def until(self, done: Callable[[], bool]) -> None:
         with anyio.fail_after(30):
@@ -65,7 +68,12 @@ async def running(nodes: int) -> AsyncIterator[Running]:
         local_cluster(storage, nodes=nodes, clock=clock) as cluster,
     ):
         factory = SharedInformerFactory(cluster.client, clock=clock)
-        listers = factory.lister(Pod), factory.lister(Endpoints), factory.lister(Event)
+        listers = (
+            factory.lister(Pod),
+            factory.lister(Endpoints),
+            factory.lister(Event),
+            factory.lister(EndpointSlice),
+        )
         async with anyio.create_task_group() as group:
             factory.start(group)
             await factory.wait_for_cache_sync()
@@ -150,3 +158,40 @@ async def test_node7_pods_of_a_node_that_stops_heartbeating_move_to_not_ready_ad
 
         await r.until(lambda: ("Pod", "on-2", "Node is not ready") in not_ready_events())
         assert not any(name == "on-1" for _, name, _ in not_ready_events())
+
+
+async def test_ep11_slices_in_the_cluster_follow_the_pods_and_go_with_the_service() -> None:
+    """EP-1, EP-11 end to end: scheduled pods appear in one EndpointSlice owned by the Service
+    (ports resolved per pod, conditions from readiness); deleting the Service deletes its
+    Endpoints (controller) and its slices (garbage collector, through the owner reference)."""
+    async with running(2) as r:
+        await r.cluster.client.create(web_service())
+        for name in ("a", "b"):
+            await r.cluster.client.create(web_pod(name))
+
+        def slice_pods() -> list[tuple[str, bool | None]]:
+            return sorted(
+                (e.target_ref.name, e.conditions.ready)
+                for s in r.slices.list("default")
+                for e in s.endpoints
+                if e.target_ref and s.metadata.labels.get("kubernetes.io/service-name") == "web"
+            )
+
+        await r.until(lambda: slice_pods() == [("a", True), ("b", True)])
+        [web] = [
+            s
+            for s in r.slices.list("default")
+            if s.metadata.labels.get("kubernetes.io/service-name") == "web"
+        ]
+        assert [(p.name, p.port, p.protocol) for p in web.ports] == [("http", 8080, "TCP")]
+        assert {e.node_name for e in web.endpoints} <= {"node-1", "node-2"}
+        await r.cluster.client.delete(Service, "web", "default")
+        await r.until(
+            lambda: (
+                r.endpoints.get("web", "default") is None
+                and not any(
+                    s.metadata.labels.get("kubernetes.io/service-name") == "web"
+                    for s in r.slices.list("default")
+                )
+            )
+        )

@@ -217,16 +217,18 @@ async def test_a_create_refused_in_a_terminating_namespace_is_dropped_quietly() 
 
 
 class FaultyStorage(MemoryStorage):
-    """A memory store whose next `faults` commits of batches writing only Endpoints fail with a
-    transient I/O error, as SQLite's would (no other writer's request fails with them)."""
+    """A memory store whose next `faults` commits of batches writing only `kind` (a resource)
+    fail with a transient I/O error, as SQLite's would (no other writer's request fails with
+    them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "endpoints") -> None:
         super().__init__()
+        self.kind = kind
         self.faults = 0
         self.failed = 0
 
     async def _persist(self, batch: Batch) -> None:
-        if self.faults and all(event.key[0] == "endpoints" for event in batch.events):
+        if self.faults and all(event.key[0] == self.kind for event in batch.events):
             self.faults -= 1
             self.failed += 1
             raise TransientStorageError("disk I/O error (SQLITE_IOERR_WRITE)")
