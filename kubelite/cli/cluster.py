@@ -5,9 +5,10 @@ server over `storage`, starts the scheduler, the node lifecycle, pod GC, the Rep
 ReplicationController, Deployment, Job, disruption (PodDisruptionBudget), Endpoints and
 EndpointSlice controllers, the TTL-after-finished controller (finished Jobs), the garbage
 collector, the namespace controller and `N` fake nodes `node-1` … `node-N`
-(`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and yields a `LocalCluster` holding the client,
-the node pool and the metrics registry every component records into (controllers, workqueues,
-informers, events dropped; the server serves it at `/metrics`).
+(`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and
+yields a `LocalCluster` holding the client, the node pool and the metrics registry every component
+records into (controllers, workqueues, informers, events dropped; the server serves it at
+`/metrics`).
 `docker=DockerSettings(...)` adds the node `docker-node`, whose pods run in real containers on the
 Docker daemon at `url` (`kubelite.kubelet.dockernode`); `RuntimeUnavailable` if none answers.
 Leaving the block stops every component (the stored objects, and the containers of running pods,
