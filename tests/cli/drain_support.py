@@ -79,6 +79,14 @@ class DrainCluster:
     nodes: Lister[Node]
     budgets: Lister[PodDisruptionBudget]
     changed: anyio.Event = field(default_factory=anyio.Event)
+    disruptions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    """Per pod name, the (status, reason, message) of a DisruptionTarget condition it was seen with."""
+
+    def _saw(self, obj: object) -> None:
+        if isinstance(obj, Pod):
+            for cond in obj.status.conditions:
+                if cond.type == "DisruptionTarget":
+                    self.disruptions[obj.metadata.name] = (cond.status, cond.reason, cond.message)
 
     @property
     def client(self) -> InProcessClient:
@@ -126,7 +134,9 @@ async def drain_cluster(
             listers = (factory.lister(Pod), factory.lister(Node), factory.lister(PodDisruptionBudget))
             made = DrainCluster(cluster, kubectl, *listers)
 
-            def poke(*_: object) -> None:
+            def poke(*objects: object) -> None:
+                for obj in objects:
+                    made._saw(obj)
                 made.changed.set()
 
             for kind in (Pod, Node, PodDisruptionBudget):

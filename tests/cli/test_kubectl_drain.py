@@ -148,9 +148,10 @@ async def test_node14_emptydir_pods_need_delete_emptydir_data_and_mirror_pods_ar
 async def test_node14_a_replica_sets_pods_are_evicted_waited_for_and_recreated_on_the_other_node(
     tmp_path: Path,
 ) -> None:
-    """NODE-14 (4)+(5): each pod gets an Eviction (DisruptionTarget, then a graceful delete); kubectl
+    """NODE-14 (4)+(5): kubectl posts an Eviction for each pod (DisruptionTarget, then a graceful delete) and
     prints "evicting pod" for each, waits until each is gone ("pod/x evicted") and ends with
-    "node/node-1 drained"; the ReplicaSet replaces them on node-2 (node-1 is cordoned)."""
+    "node/node-1 drained"; the ReplicaSet replaces them on node-2 (node-1 is cordoned). Draining
+    again finds nothing to evict."""
     async with drain_cluster(tmp_path) as c:
         await c.run("cordon", "node-2")
         applied = await c.kubectl.run("apply", "-f", "-", stdin=REPLICA_SET)
@@ -169,8 +170,16 @@ async def test_node14_a_replica_sets_pods_are_evicted_waited_for_and_recreated_o
         assert lines.index(f"pod/{first[0]} evicted") > lines.index(f"evicting pod default/{first[0]}")
         assert drained.stderr == ""
         assert all(c.pod(n) is None for n in first)  # kubectl returned only once they were gone
+        evicted = ("True", "EvictionByEvictionAPI", "Eviction API: evicting")
+        assert {n: c.disruptions.get(n) for n in first} == dict.fromkeys(first, evicted)
         await c.until(lambda: len(c.on_node("node-2")) == 2 and c.running(*_names(c, "node-2")))
         assert c.on_node("node-1") == [] and not set(_names(c, "node-2")) & set(first)
+        again = await c.run("drain", "node-1")  # a repeat finds nothing left to evict
+        assert (again.code, again.stdout, again.stderr) == (
+            0,
+            "node/node-1 already cordoned\nnode/node-1 drained\n",
+            "",
+        )
 
 
 def _names(c: DrainCluster, node: str) -> list[str]:
