@@ -82,16 +82,22 @@ async def create(
     finish = strategy.begin_create(core, info, new)
     stored = False
     try:
-        strategy.canonicalize(new)
-        if ctx.dry_run:
-            core.check_size(encode(new))
-            return new
-        result = await _store(core, info, namespace, new)
-        stored = True
+        result = await _commit(core, info, namespace, new, ctx)
+        stored = not ctx.dry_run
         return result
     finally:
         key = core.key(info, namespace, new.metadata.name)
         finish(stored or (not ctx.dry_run and core.kept(key, new, 0)))
+
+
+async def _commit(
+    core: ServerCore, info: ResourceInfo, namespace: str, new: Object, ctx: RequestContext
+) -> Object:
+    core.strategy(info).canonicalize(new)
+    if ctx.dry_run:
+        core.check_size(encode(new))
+        return new
+    return await _store(core, info, namespace, new)
 
 
 async def _store(core: ServerCore, info: ResourceInfo, namespace: str, new: Object) -> Object:

@@ -97,21 +97,27 @@ async def commit_update(
     finish = strategy.begin_update(core, info, old, new)
     stored = False
     try:
-        strategy.canonicalize(new)
-        new.metadata.resource_version = str(record.revision)
-        encoded = encode(new)
-        if encoded == record.value:
-            stored = True
-            return new
-        core.check_size(encoded)
-        if ctx.dry_run:
-            return new
-        remove = strategy.should_delete_during_update(old, new)
-        result = await _write(core, info, record, old, new, remove)
-        stored = not remove
+        result, stored = await _commit(core, info, record, old, new, ctx)
         return result
     finally:
         finish(stored or (not ctx.dry_run and core.kept(record.key, new, record.revision)))
+
+
+async def _commit(
+    core: ServerCore, info: ResourceInfo, record: Record, old: Object, new: Object, ctx: RequestContext
+) -> tuple[Object, bool]:
+    """Write `new` unless it changes nothing; the result and whether `new` is now stored."""
+    strategy = core.strategy(info)
+    strategy.canonicalize(new)
+    new.metadata.resource_version = str(record.revision)
+    encoded = encode(new)
+    if encoded == record.value:
+        return new, True
+    core.check_size(encoded)
+    if ctx.dry_run:
+        return new, False
+    remove = strategy.should_delete_during_update(old, new)
+    return await _write(core, info, record, old, new, remove), not remove
 
 
 async def _write(

@@ -43,17 +43,7 @@ def init_ip_families(svc: Service, old: Service | None, family: str) -> list[Fie
         return []
     policy = spec.ip_family_policy or _default_policy(svc, old)
     families = list(spec.ip_families)
-    errors = _single_stack(policy, spec.cluster_ips, families)
-    for index, ip in enumerate(spec.cluster_ips):
-        if ip == "None":
-            break
-        if index >= len(families):
-            found = family_of(ip)
-            if found != family:
-                detail = f"{found} is not configured on this cluster"
-                errors.append(invalid(shown(spec.cluster_ips), f"spec.clusterIPs[{index}]", detail))
-            else:
-                families.append(found)
+    errors = _single_stack(policy, spec.cluster_ips, families) + _infer(spec.cluster_ips, families, family)
     if errors:
         return errors
     if spec.cluster_ip == "None" and not spec.selector:
@@ -65,6 +55,22 @@ def init_ip_families(svc: Service, old: Service | None, family: str) -> list[Fie
         families = families or [family]
     if not errors:
         spec.ip_family_policy, spec.ip_families = policy, families
+    return errors
+
+
+def _infer(cluster_ips: list[str], families: list[str], family: str) -> list[FieldError]:
+    """Append to `families` the family of each named cluster IP it lacks an entry for."""
+    errors = []
+    for index, ip in enumerate(cluster_ips):
+        if ip == "None":
+            break
+        if index >= len(families):
+            found = family_of(ip)
+            if found != family:
+                detail = f"{found} is not configured on this cluster"
+                errors.append(invalid(shown(cluster_ips), f"spec.clusterIPs[{index}]", detail))
+            else:
+                families.append(found)
     return errors
 
 

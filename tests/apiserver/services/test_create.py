@@ -18,6 +18,7 @@ from kubelite.api.core import LoadBalancerIngress, LoadBalancerStatus, Service, 
 from kubelite.api.errors import APIError, Invalid
 from kubelite.api.meta import Status, StatusCause, StatusDetails
 from kubelite.apiserver import APIServer
+from kubelite.apiserver.context import RequestContext
 
 from .helpers import CIDR, create, held, service, stored
 
@@ -252,8 +253,6 @@ async def test_status_load_balancer_sent_on_create_is_dropped(server: APIServer)
 
 
 async def test_dry_run_allocates_nothing(server: APIServer) -> None:
-    from kubelite.apiserver.context import RequestContext
-
     dry = await server.create(
         Service, service("dns", cluster_ip="10.96.0.10"), "default", RequestContext(dry_run=True)
     )
