@@ -188,7 +188,9 @@ def _names(c: DrainCluster, node: str) -> list[str]:
 
 async def test_node14_timeout_expiry_while_a_pod_terminates_is_kubectls_error(tmp_path: Path) -> None:
     """NODE-14 (5): a pod that ignores SIGTERM with a 30 s grace period is still terminating when
-    --timeout=2s expires: kubectl fails with its timeout error and the pod stays Terminating."""
+    --timeout=2s expires: kubectl fails with its timeout error and the pod stays Terminating. A
+    second drain with --grace-period=1 (the Eviction's deleteOptions) shortens the grace period and
+    the pod goes."""
     async with drain_cluster(tmp_path) as c:
         stubborn = pod("stubborn", command=("sh", "-c", "trap '' TERM; sleep 3600"), grace=30)
         await _pods_running(c, stubborn)
@@ -204,6 +206,16 @@ async def test_node14_timeout_expiry_while_a_pod_terminates_is_kubectls_error(tm
         )
         terminating = c.pod("stubborn")
         assert terminating is not None and terminating.metadata.deletion_timestamp is not None
+        assert terminating.metadata.deletion_grace_period_seconds == 30
+
+        # Again with --grace-period=1: the Eviction's deleteOptions shorten the pod's grace period.
+        again = await c.run("drain", "node-1", "--force", "--grace-period=1", "--timeout=30s")
+        assert again.code == 0, again.stderr
+        assert again.stdout == (
+            "node/node-1 already cordoned\nevicting pod default/stubborn\npod/stubborn evicted\n"
+            "node/node-1 drained\n"
+        )
+        assert c.pod("stubborn") is None
 
 
 def _deleting_before_eviction(victim: str, client: list[DrainCluster]) -> Middleware:
