@@ -129,3 +129,33 @@ async def test_node14_a_budget_that_never_allows_ends_in_kubectls_timeout(tmp_pa
         assert _unmarked(c, first)
         budget = await c.client.get(PodDisruptionBudget, "web", "default")
         assert (budget.status.disruptions_allowed, budget.status.disrupted_pods) == (0, {})
+
+
+async def test_node14_two_budgets_over_a_pod_fail_the_drain_at_once(tmp_path: Path) -> None:
+    """NODE-14 (4) with NODE-15's 500: a pod covered by two budgets cannot be evicted; kubectl does
+    not retry that error, the drain fails (exit 1) with the server's message and the pods stay."""
+    async with drain_cluster(tmp_path) as c:
+        first = await _two_pods_on_node_1_under_a_budget(c)
+        second = await c.run("create", "pdb", "web-too", "--selector=app=web", "--max-unavailable=1")
+        assert second.code == 0, second.stderr
+        done = await (await c.start("drain", "node-1", "--timeout=30s")).finish()
+        assert done.code == 1
+        assert sorted(done.stdout.splitlines()) == sorted(
+            ["node/node-1 cordoned"] + [f"evicting pod default/{n}" for n in first]
+        )
+        why = (
+            "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+        )
+        err = done.stderr.splitlines()
+        order = sorted(first, key=lambda n: err[0].index(f'"{n}"'))
+        failed = [f'error when evicting pods/"{n}" -n "default": {why}' for n in order]
+        both = f"[{failed[0]}, {failed[1]}]"
+        assert err == [
+            f'There are pending pods in node "node-1" when an error occurred: {both}',
+            *(f"pod/{n}" for n in first),
+            f'error: unable to drain node "node-1" due to error: {both}, continuing command...',
+            "There are pending nodes to be drained:",
+            " node-1",
+            *failed,
+        ]
+        assert _unmarked(c, first)
