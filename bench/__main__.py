@@ -5,7 +5,18 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("api", "events", "informer", "kubelet", "scheduler", "services", "stack", "store", "workqueue")
+BENCHMARKS = (
+    "api",
+    "events",
+    "informer",
+    "job",
+    "kubelet",
+    "scheduler",
+    "services",
+    "stack",
+    "store",
+    "workqueue",
+)
 
 
 def main(argv: list[str]) -> int:
