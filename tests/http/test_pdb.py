@@ -81,10 +81,19 @@ async def test_node15_negative_budget_403_and_two_budgets_500(api: HTTPAPI) -> N
     assert status["details"] == {"name": "web", "group": "policy", "kind": "poddisruptionbudget"}
     await budget(server, "other", allowed=1, selector={})
     code, status, _ = await post_eviction(api, "a", eviction("a"))
-    message = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+    message = (
+        "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+    )
     assert (code, status) == (
         500,
-        {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message, "code": 500},
+        {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": message,
+            "code": 500,
+        },
     )
 
 
@@ -127,7 +136,10 @@ async def test_kubectl_create_pdb_and_get_pdb_columns(served: tuple[HTTPAPI, Kub
     assert (made.code, made.stdout) == (0, "poddisruptionbudget.policy/db created\n")
     stored = await api.server.get(PodDisruptionBudget, "web", "default")
     assert isinstance(stored, PodDisruptionBudget)
-    assert (stored.spec.min_available, stored.spec.selector.match_labels if stored.spec.selector else None) == (
+    assert (
+        stored.spec.min_available,
+        stored.spec.selector.match_labels if stored.spec.selector else None,
+    ) == (
         2,
         {"app": "web"},
     )
