@@ -4,7 +4,7 @@ PodDisruptionBudgets and events, for the NODE-15/NODE-16 scenarios."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from kubelite.api.policy.budget import is_pod_ready
 from kubelite.cli.cluster import LocalCluster, local_cluster
 from kubelite.clock import FakeClock
 from kubelite.informers import Lister, SharedInformerFactory
+from kubelite.store import Storage
 from kubelite.store.memory import MemoryStorage
 
 LABELS = {"app": "web"}
@@ -77,12 +78,15 @@ class Running:
 
 
 @asynccontextmanager
-async def running(nodes: int = 2) -> AsyncIterator[Running]:
-    clock = FakeClock()
-    async with (
-        MemoryStorage(history=10_000) as storage,
-        local_cluster(storage, nodes=nodes, clock=clock) as cluster,
-    ):
+async def running(
+    nodes: int = 2, *, storage: Storage | None = None, clock: FakeClock | None = None
+) -> AsyncIterator[Running]:
+    """A cluster over `storage` (a new memory store by default) on `clock` (a new FakeClock)."""
+    clock = clock or FakeClock()
+    async with AsyncExitStack() as stack:
+        if storage is None:
+            storage = await stack.enter_async_context(MemoryStorage(history=10_000))
+        cluster = await stack.enter_async_context(local_cluster(storage, nodes=nodes, clock=clock))
         factory = SharedInformerFactory(cluster.client, clock=clock)
         listers = (factory.lister(Pod), factory.lister(PodDisruptionBudget), factory.lister(Event))
         async with anyio.create_task_group() as group:
