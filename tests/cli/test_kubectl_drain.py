@@ -5,6 +5,7 @@ wait for the pods to be gone and its `--timeout`, and a pod that vanishes before
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -218,15 +219,19 @@ async def test_node14_timeout_expiry_while_a_pod_terminates_is_kubectls_error(tm
         assert c.pod("stubborn") is None
 
 
-def _deleting_before_eviction(victim: str, client: list[DrainCluster]) -> Middleware:
-    """A second writer: deletes `victim` (grace 0) just before kubectl's eviction of it arrives."""
+Action = Callable[[], Awaitable[object]]
+
+
+def _once_before(method: str, path: str, action: list[Action]) -> Middleware:
+    """A second writer: runs `action[0]` once, just before the first `method` request to `path`
+    made after the test filled `action` reaches the API."""
+    done: list[bool] = []
 
     @web.middleware
     async def race(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.method == "POST" and request.path == f"/api/v1/namespaces/default/pods/{victim}/eviction":
-            await client[0].client.delete(
-                Pod, victim, "default", options=DeleteOptions(grace_period_seconds=0)
-            )
+        if (request.method, request.path) == (method, path) and action and not done:
+            done.append(True)
+            await action[0]()
         return await handler(request)
 
     return race
@@ -235,9 +240,12 @@ def _deleting_before_eviction(victim: str, client: list[DrainCluster]) -> Middle
 async def test_node14_a_pod_gone_before_its_eviction_counts_as_done(tmp_path: Path) -> None:
     """NODE-14 (4): the eviction of a pod deleted meanwhile by another writer is a 404 NotFound,
     which kubectl counts as done: the drain succeeds and the node's other pod is evicted too."""
-    holder: list[DrainCluster] = []
-    async with drain_cluster(tmp_path, middlewares=[_deleting_before_eviction("gone", holder)]) as c:
-        holder.append(c)
+    action: list[Action] = []
+    race = _once_before("POST", "/api/v1/namespaces/default/pods/gone/eviction", action)
+    async with drain_cluster(tmp_path, middlewares=[race]) as c:
+        action.append(
+            lambda: c.client.delete(Pod, "gone", "default", options=DeleteOptions(grace_period_seconds=0))
+        )
         await _pods_running(c, pod("gone"), pod("stays"))
         drained = await c.run("drain", "node-1", "--force", "--timeout=30s")
         assert drained.code == 0, drained.stderr
@@ -321,3 +329,28 @@ async def test_node14_server_dry_run_cordons_and_evicts_nothing(tmp_path: Path) 
         solo = await c.client.get(Pod, "solo", "default")
         assert solo.metadata.deletion_timestamp is None and c.running("solo")
         assert [cond.type for cond in solo.status.conditions if cond.type == "DisruptionTarget"] == []
+
+
+async def test_node14_a_daemonset_deleted_during_the_drain_is_kubectls_not_found_error(
+    tmp_path: Path,
+) -> None:
+    """NODE-14 (3): when the pod's DaemonSet is gone by the time kubectl looks it up (deleted by
+    another writer just before), kubectl reports the server's NotFound as the pod's error
+    (`cannot delete daemonsets.apps "agent" not found`), even with --ignore-daemonsets."""
+    action: list[Action] = []
+    race = _once_before("GET", "/apis/apps/v1/namespaces/default/daemonsets/agent", action)
+    async with drain_cluster(tmp_path, middlewares=[race]) as c:
+        assert (await c.kubectl.run("apply", "-f", "-", stdin=DAEMON_SET)).code == 0
+        owner = await c.client.get(DaemonSet, "agent", "default")
+        ref = OwnerReference(
+            api_version="apps/v1", kind="DaemonSet", name="agent", uid=owner.metadata.uid, controller=True
+        )
+        await _pods_running(c, pod("agent-node-1", owner=ref))
+        action.append(lambda: c.client.delete(DaemonSet, "agent", "default"))
+        refused = await c.run("drain", "node-1", "--ignore-daemonsets")
+        message = 'cannot delete daemonsets.apps "agent" not found: default/agent-node-1'
+        assert (refused.code, refused.stdout) == (1, "node/node-1 cordoned\n")
+        assert refused.stderr == (
+            f'error: unable to drain node "node-1" due to error: {message}, continuing command...\n'
+            f"{PENDING}{message}\n"
+        )
