@@ -126,3 +126,18 @@ async def test_a_store_fault_at_each_step_loses_and_doubles_nothing(
 
 def _pair(phase: str, count: int) -> tuple[int, int]:
     return (count, 0) if phase == "Succeeded" else (0, count)
+
+
+async def test_a_pod_deleted_while_running_counts_as_failed_once() -> None:
+    """JOB-7: a pod deleted before it finished (its node gone, say) is a failure, counted once,
+    and replaced after the 10 s backoff."""
+    async with MemoryStorage(history=10_000) as storage, alone(storage) as run, controller_on(run):
+        await run.client.create(job(completions=1, parallelism=1))
+        await run.until(lambda: len(run.running()) == 1)
+        (victim,) = run.running()
+        await run.client.delete(Pod, victim.metadata.name, "default")
+        await run.until(lambda: settled(run, 0, 1) and run.pods.get(victim.metadata.name, "default") is None)
+        await run.until(lambda: len(run.running()) == 1)
+        (replacement,) = run.running()
+        assert replacement.metadata.uid != victim.metadata.uid
+        assert run.counts[-1] == (0, 1) and run.monotonic()
