@@ -84,36 +84,40 @@ class JobSync:
         return msgspec.structs.replace(job, status=status)
 
     async def run(self, satisfied: bool) -> Result | None:
-        finish = conditions.recorded_finish(self.job) or decide_failure(
-            self.job, self.census, self.pods, self.now
-        )
-        remaining_active = list(self.census.active)
-        status_conditions = self.job.status.conditions
-        if finish is None and (deadline := deadline_in(self.job, self.now)) is not None:
-            self.requeue.append(deadline)
+        finish = self._finish()
+        left = list(self.census.active)
+        managed = False
         if finish is not None and not finish.succeeded:
-            deleted = await self._delete(remaining_active, release_first=False)
-            remaining_active = _without(remaining_active, deleted)
-            active = len(remaining_active)
+            left = _without(left, await self._delete(left, release_first=False))
+            active = len(left)
         else:
-            active = len(remaining_active)
-            if satisfied and self.job.metadata.deletion_timestamp is None and finish is None:
-                active, remaining_active = await self._manage(remaining_active)
-                status_conditions = self.suspend_conditions
+            active = len(left)
+            if finish is None and satisfied and self.job.metadata.deletion_timestamp is None:
+                active, left = await self._manage(left)
+                managed = True
             if finish is None and self._complete(active):
                 finish = conditions.SUCCESS
         status = msgspec.structs.replace(
             self.job.status,
             active=active,
-            ready=sum(1 for pod in remaining_active if is_ready(pod)),
+            ready=sum(1 for pod in left if is_ready(pod)),
             terminating=self.census.terminating,
-            conditions=status_conditions,
+            conditions=self.suspend_conditions if managed else self.job.status.conditions,
         )
-        await self._track(status, finish, status_conditions is self.suspend_conditions)
+        await self._track(status, finish, managed)
         if self.errors:
             raise self.errors[0]
         pending = [delay for delay in self.requeue if delay > 0]
         return Result(requeue_after=min(pending)) if pending else None
+
+    def _finish(self) -> Finish | None:
+        """The finish already recorded, or a new failure; else requeue at the deadline, if any."""
+        finish = conditions.recorded_finish(self.job) or decide_failure(
+            self.job, self.census, self.pods, self.now
+        )
+        if finish is None and (deadline := deadline_in(self.job, self.now)) is not None:
+            self.requeue.append(deadline)
+        return finish
 
     async def _manage(self, active_pods: list[Pod]) -> tuple[int, list[Pod]]:
         settings = self.ctx.settings
@@ -148,7 +152,7 @@ class JobSync:
             return self.census.succeeded > 0
         return self.census.succeeded >= completions
 
-    async def _track(self, status: JobStatus, finish: Finish | None, suspend_changed: bool) -> None:
+    async def _track(self, status: JobStatus, finish: Finish | None, managed: bool) -> None:
         stored = parse_intervals(self.job.status.completed_indexes, self.job.spec.completions)
         plan = plan_tracking(
             self.job,
@@ -175,7 +179,7 @@ class JobSync:
         if job is None:
             return
         self.ctx.backoff[self.key] = self.record
-        if suspend_changed and self.suspend_event is not None:
+        if managed and self.suspend_event is not None:
             self._event(job, "Normal", self.suspend_event, _SUSPEND_MESSAGES[self.suspend_event])
         await self._release_and_count(job, plan, finish)
 

@@ -73,20 +73,43 @@ def plan_tracking(
         if not tracking_finalizer(pod) or uid in expected_removals or not releasable(job, pod, finish):
             continue
         plan.release.append(pod)
-        index = valid_index(job, pod) if is_indexed(job) else None
-        if is_indexed(job) and index is None:
-            pass
-        elif pod.status.phase == "Succeeded" and uid not in failed:
-            if index is not None and index not in succeeded_indexes:
-                plan.indexes.add(index)
-            elif index is None and uid not in done:
-                plan.succeeded.append(uid)
-        elif (is_failed(pod, job) or failing) and uid not in failed and policy.counts(job, pod):
-            plan.failed.append(uid)
+        if not is_indexed(job):
+            _count(job, pod, plan, done, failed, failing)
+        elif (index := valid_index(job, pod)) is not None:
+            _count_indexed(job, pod, index, plan, succeeded_indexes, failed, failing)
         if len(plan.succeeded) + len(plan.failed) + len(plan.indexes) >= max_uncounted:
             plan.capped = True
             break
     return plan
+
+
+def _counts_failed(job: Job, pod: Pod, failed: set[str], failing: bool) -> bool:
+    return (is_failed(pod, job) or failing) and pod.metadata.uid not in failed and policy.counts(job, pod)
+
+
+def _count(job: Job, pod: Pod, plan: TrackingPlan, done: set[str], failed: set[str], failing: bool) -> None:
+    uid = pod.metadata.uid
+    if pod.status.phase == "Succeeded" and uid not in failed:
+        if uid not in done:
+            plan.succeeded.append(uid)
+    elif _counts_failed(job, pod, failed, failing):
+        plan.failed.append(uid)
+
+
+def _count_indexed(
+    job: Job,
+    pod: Pod,
+    index: int,
+    plan: TrackingPlan,
+    succeeded: Collection[int],
+    failed: set[str],
+    failing: bool,
+) -> None:
+    if pod.status.phase == "Succeeded" and pod.metadata.uid not in failed:
+        if index not in succeeded:
+            plan.indexes.add(index)
+    elif _counts_failed(job, pod, failed, failing):
+        plan.failed.append(pod.metadata.uid)
 
 
 def with_uncounted(status: JobStatus, plan: TrackingPlan) -> JobStatus:
