@@ -32,7 +32,7 @@ from kubelite.clock import Clock, SystemClock
 from kubelite.controllers.deployment import COMPONENT as DEPLOYMENT_COMPONENT
 from kubelite.controllers.deployment import DeploymentController
 from kubelite.controllers.disruption import COMPONENT as DISRUPTION_COMPONENT
-from kubelite.controllers.disruption import DisruptionController
+from kubelite.controllers.disruption import DisruptionController, StaleDisruptionController
 from kubelite.controllers.endpoint import COMPONENT as ENDPOINT_COMPONENT
 from kubelite.controllers.endpoint import EndpointsController
 from kubelite.controllers.endpointslice import COMPONENT as SLICE_COMPONENT
@@ -117,6 +117,7 @@ async def local_cluster(
     TTLAfterFinishedController(manager, client)
     disruption_events = events(DISRUPTION_COMPONENT)
     DisruptionController(manager, client, disruption_events, server.registry)
+    StaleDisruptionController(manager, client)
     endpoint_events = events(ENDPOINT_COMPONENT)
     EndpointsController(manager, client, endpoint_events)
     slice_events = events(SLICE_COMPONENT)
