@@ -1,8 +1,9 @@
 """The Job controller alone on an API server (no scheduler, no kubelet): the test plays the
 kubelet by writing pod status, and may stop and restart the controller or gate its writes.
 
-- `Alone`: the server, a virtual clock, an observer's listers, and every (succeeded, failed) the
-  Job's status went through (from the watch), to check that counts never go down or overshoot.
+- `Alone`: the server, a virtual clock, an observer's listers, every (succeeded, failed) the
+  Job's status went through (from the watch), to check that counts never go down or overshoot,
+  and the peak of active pods (`support.PeakActive`).
 - `controller_on(alone, client)`: a `JobController` on its own `Manager`, stopped when the block
   ends (a restart is two blocks in a row; whatever a sync was doing is cancelled).
 - `GateClient`: an in-process client that parks the first call matching its `gate` (a finalizer
@@ -37,6 +38,7 @@ from kubelite.informers import EventHandlers, Lister, SharedInformerFactory
 from kubelite.store.batch import Batch
 from kubelite.store.sqlerrors import sqlite_error
 from kubelite.store.sqlite import SQLiteStorage
+from tests.controllers.job.support import PeakActive
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Alone:
     pods: Lister[Pod]
     events: Lister[Event]
     counts: list[tuple[int, int]] = field(default_factory=list)
+    peak: PeakActive = field(default_factory=PeakActive)
 
     async def until(self, done: Callable[[], bool], seconds: float = 20) -> None:
         with anyio.fail_after(seconds):
@@ -100,6 +103,7 @@ async def alone(storage: Any) -> AsyncIterator[Alone]:
         observer.lister(Pod),
         observer.lister(Event),
     )
+    observer.informer(Pod).add_event_handler(run.peak.handlers())
     observer.informer(Job).add_event_handler(
         EventHandlers(on_add=lambda job, _i: run._observe(job), on_update=lambda _o, new: run._observe(new))
     )
@@ -111,9 +115,13 @@ async def alone(storage: Any) -> AsyncIterator[Alone]:
 
 
 @asynccontextmanager
-async def controller_on(run: Alone, client: InProcessClient | None = None) -> AsyncIterator[JobController]:
+async def controller_on(
+    run: Alone, client: InProcessClient | None = None, reader: InProcessClient | None = None
+) -> AsyncIterator[JobController]:
+    """The controller writing through `client`, its informers reading through `reader` (default:
+    the same client)."""
     client = client or InProcessClient(run.server)
-    manager = Manager(client, clock=run.clock)
+    manager = Manager(reader or client, clock=run.clock)
     recorder = EventRecorder(client, COMPONENT, clock=run.clock)
     controller = JobController(manager, client, recorder)
     async with anyio.create_task_group() as group:

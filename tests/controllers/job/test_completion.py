@@ -7,11 +7,13 @@ import pytest
 
 from kubelite.api.core import Pod
 from kubelite.api.meta import ObjectMeta
+from kubelite.client import InProcessClient
 from kubelite.controllers.job.pods import JOB_TRACKING_FINALIZER
 from kubelite.controllers.replicaset.kinds import owner_reference
 from kubelite.store.memory import MemoryStorage
 from tests.controllers.job.harness import Alone, alone, controller_on
 from tests.controllers.job.support import job
+from tests.controllers.lagging import LaggingClient
 from tests.controllers.replicaset.harness import QUOTA_MESSAGE, QuotaClient
 
 pytestmark = pytest.mark.anyio
@@ -93,3 +95,22 @@ async def test_refused_creates_stop_the_slow_start_and_are_retried_without_over_
             run.clock.advance(30)
             await run.until(lambda: run.clock.sleepers > 0)
         assert len(run.owned()) == 6 and sum(quota.attempts) == 6
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+async def test_a_late_and_repetitive_pod_feed_never_over_creates_nor_double_counts(seed: int) -> None:
+    """JOB-2, JOB-4, JOB-5: the controller's pod informer gets every event up to 1 s late and half
+    of them twice; completions 10 at parallelism 3, pods finishing as soon as they appear: never
+    more than 3 active, exactly 10 pods, succeeded ends at 10 and never goes past it."""
+    async with MemoryStorage(history=10_000) as storage, alone(storage) as run:
+        lagging = LaggingClient(run.server, run.clock, seed=seed)
+        async with controller_on(run, InProcessClient(run.server), reader=lagging):
+            await run.client.create(job(completions=10, parallelism=3))
+            while not complete(run):
+                await run.until(lambda: bool(run.running()) or complete(run))
+                for pod in run.running():
+                    await run.finish(pod, "Succeeded")
+        assert run.peak.peak["work"] <= 3
+        assert len(run.owned()) == 10
+        assert run.monotonic() and max(s for s, _ in run.counts) == 10
+        assert run.job().status.succeeded == 10
