@@ -2,7 +2,9 @@
 
 Outcomes:
 - The object is removed at once (no finalizers, no grace period left) → a `Status` with
-  `status: Success` and the object's name, group, kind and uid in `details`.
+  `status: Success` and the object's name, group, kind and uid in `details`; for a kind whose
+  strategy has `return_deleted_object` (pods, Services) the object as last stored instead, when
+  the context asks for it (`RequestContext.return_deleted_object`: the HTTP API, as upstream).
 - Something keeps it alive → the object (200), stored with its new deletion state: finalizers
   (including `orphan` for the Orphan policy and `foregroundDeletion` for Foreground, which the
   garbage collector later removes), a pod's grace period (`deletionTimestamp = now + g`,
@@ -57,6 +59,8 @@ async def delete(
         return obj
     if not ctx.dry_run:
         await _remove(core, info, record, obj)
+    if strategy.return_deleted_object and ctx.return_deleted_object:
+        return obj
     details = StatusDetails(name=name, group=info.group, kind=info.plural, uid=obj.metadata.uid)
     return Status(status="Success", details=details)
 

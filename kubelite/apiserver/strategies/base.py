@@ -73,6 +73,9 @@ class Strategy:
 
     graceful_delete = False
     """Whether DELETE may leave the object terminating for a grace period (pods)."""
+    return_deleted_object = False
+    """Whether a DELETE that removes the object answers with it, as last stored, instead of a
+    Status (upstream's `ReturnDeletedObject`: pods and Services among the kinds kubelite serves)."""
 
     def __init__(
         self,

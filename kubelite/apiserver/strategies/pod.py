@@ -20,6 +20,7 @@ TERMINAL_PHASES = ("Succeeded", "Failed")
 
 class PodStrategy(Strategy):
     graceful_delete = True
+    return_deleted_object = True
 
     def __init__(self) -> None:
         super().__init__(tracks_generation=True, status_subresource=True, reset_status_on_create=True)

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 
 class ServiceStrategy(Strategy):
+    return_deleted_object = True
+
     def __init__(self) -> None:
         super().__init__(status_subresource=True, reset_status_on_create=True)
         self._ranges: tuple[IPRange, PortRange] | None = None

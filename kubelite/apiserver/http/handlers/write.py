@@ -107,6 +107,7 @@ async def delete(state: AppState, request: web.Request, target: Target) -> web.S
     ctx = write_context(request.query)
     if target.is_collection:
         return await _delete_collection(state, request, target, options, ctx)
+    ctx.return_deleted_object = True
     result = await state.server.delete(target.info, target.name, target.namespace or "", options, ctx)
     return _reply(result, ctx)
 
