@@ -128,7 +128,7 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[HTTPAPI, Kubectl]]:
 
 
 @pytest.mark.slow
-async def test_kubectl_create_pdb_and_get_pdb_columns(served: tuple[HTTPAPI, Kubectl]) -> None:
+async def test_kubectl_create_get_and_describe_pdb(served: tuple[HTTPAPI, Kubectl]) -> None:
     api, kubectl = served
     made = await kubectl.run("create", "pdb", "web", "--selector=app=web", "--min-available=2")
     assert (made.code, made.stdout) == (0, "poddisruptionbudget.policy/web created\n")
@@ -152,6 +152,20 @@ async def test_kubectl_create_pdb_and_get_pdb_columns(served: tuple[HTTPAPI, Kub
         "NAME   MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE",
         "db     N/A             50%               0                     90s",
         "web    2               N/A               1                     90s",
+    ]
+    described = await kubectl.run("describe", "pdb", "web")
+    assert described.code == 0, described.stderr
+    assert described.stdout.splitlines() == [
+        "Name:           web",
+        "Namespace:      default",
+        "Min available:  2",
+        "Selector:       app=web",
+        "Status:",
+        "    Allowed disruptions:  1",
+        "    Current:              3",
+        "    Desired:              0",
+        "    Total:                0",
+        "Events:                   <none>",
     ]
     bad = await kubectl.run("create", "pdb", "bad", "--selector=app=web", "--min-available=101%")
     assert bad.code == 1

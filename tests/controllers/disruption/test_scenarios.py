@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
-from kubelite.api.errors import Conflict, TooManyRequests
+from kubelite.api.errors import APIError, Conflict, TooManyRequests
 from kubelite.api.meta import DeleteOptions, Preconditions, StatusCause
 
 from ..replicaset.support import replica_set
@@ -71,3 +72,31 @@ async def test_node16_disrupted_pods_entry_expires_after_2_minutes() -> None:
         assert r.budget().status.disrupted_pods == {}
         message = "Pod was expected by PDB default/default to be deleted but it wasn't"
         await r.until(lambda: r.messages("NotDeleted") == [message])
+
+
+async def test_node15_node16_concurrent_evictions_never_exceed_the_budget() -> None:
+    """NODE-15/NODE-16 under races: 5 ready pods, minAvailable 3 (2 disruptions allowed), every pod
+    evicted at once while the disruption controller keeps syncing and no replacement can become
+    Ready: exactly 2 evictions succeed, the other 3 are 429, and the settled status allows none."""
+    async with running() as r:
+        client = r.cluster.client
+        await client.create(replica_set(replicas=5))
+        await r.until(lambda: len(r.ready()) == 5)
+        await client.create(pdb(min_available=3))
+        await r.until(lambda: r.budgets.get("web", "default") is not None and r.counters()[1:] == (3, 5, 2))
+        await r.cordon(True)
+        codes: list[int] = []
+
+        async def evict(name: str) -> None:
+            try:
+                await client.evict(eviction(name))
+                codes.append(201)
+            except APIError as err:
+                codes.append(err.status.code)
+
+        async with anyio.create_task_group() as group:
+            for pod in r.ready():
+                group.start_soon(evict, pod.metadata.name)
+        assert sorted(codes) == [201, 201, 429, 429, 429]
+        await r.until(lambda: r.counters()[2:] == (3, 0))
+        assert len(r.ready()) == 3
