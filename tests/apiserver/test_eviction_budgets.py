@@ -6,9 +6,6 @@ every spend is checked against a known status, with the whole Status a refusal c
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import anyio
 import pytest
 
@@ -19,9 +16,6 @@ from kubelite.api.policy import PodDisruptionBudget
 from kubelite.apiserver import APIServer
 from kubelite.apiserver.context import RequestContext
 from kubelite.clock import FakeClock, rfc3339
-from kubelite.store.sqlerrors import sqlite_error
-from kubelite.store.sqlite import SQLiteStorage
-from tests.store.faults import Faults
 
 from .budgets import MERGE, budget, eviction, running_pod, stored_budget, stored_pod
 
@@ -344,29 +338,3 @@ async def test_node15_the_pdb_status_write_keeps_the_spec(server: APIServer) -> 
         PodDisruptionBudget, "web", {"spec": {"minAvailable": 1}}, MERGE, "default"
     )
     assert unchanged.metadata.generation == 2
-
-
-async def test_node15_store_faults_half_way(tmp_path: Path) -> None:
-    """NODE-15 with a failing store: a fault on the budget's write is a 500 and changes nothing; a
-    fault on the pod's write after the spend is a 500 that leaves the budget spent (the
-    disruptedPods entry expires as for any failed delete), the pod untouched."""
-    faults = Faults()
-    async with SQLiteStorage(tmp_path / "db", before_commit=faults) as storage:
-        server = APIServer(storage, clock=FakeClock())
-        await server.bootstrap()
-        await running_pod(server, "a")
-        pdb = await budget(server, allowed=2)
-        faults.queue.append(sqlite_error(sqlite3.SQLITE_FULL, "database or disk is full"))
-        with pytest.raises(InternalError):
-            await server.evict("a", eviction("a"), "default")
-        await assert_untouched(server, "a", pdb)
-        faults.queue.extend([None, sqlite_error(sqlite3.SQLITE_FULL, "database or disk is full")])
-        with pytest.raises(InternalError):
-            await server.evict("a", eviction("a"), "default")
-        spent = await stored_budget(server)
-        assert (spent.status.disruptions_allowed, list(spent.status.disrupted_pods)) == (1, ["a"])
-        pod = await stored_pod(server, "a")
-        assert pod.metadata.deletion_timestamp is None and [c.type for c in pod.status.conditions] == [
-            "Ready"
-        ]
-        assert (await server.evict("a", eviction("a"), "default")).code == 201
