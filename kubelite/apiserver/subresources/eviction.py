@@ -3,7 +3,8 @@
 
 The body is a policy/v1 or policy/v1beta1 Eviction (another apiVersion or kind → 400; a name or
 namespace other than the URL's → 400; bad `deleteOptions` → 422). A `dryRun` on the request and one
-in `deleteOptions` must agree (else 500 "Non-matching dry-run options …"); a dry run checks
+in `deleteOptions` must agree (else 500, reason Unknown, "Non-matching dry-run options …"; any
+non-empty `deleteOptions.dryRun` makes a dry run, as upstream's `IsDryRun`); a dry run checks
 everything and writes nothing. An eviction is a create (on `pods/eviction`), so upstream's
 NamespaceLifecycle admission applies first: in a missing namespace it is a 404 for the namespace,
 in a terminating one a 403 with the `NamespaceTerminating` cause (kubectl drain then waits for a pod
@@ -68,7 +69,7 @@ EXEMPT_PHASES = ("Pending", "Succeeded", "Failed")
 async def evict(core: ServerCore, namespace: str, name: str, body: object, ctx: RequestContext) -> Status:
     eviction = _decode(body, name, namespace, ctx)
     options = _delete_options(eviction, ctx)
-    ctx = dataclasses.replace(ctx, dry_run="All" in options.dry_run)
+    ctx = dataclasses.replace(ctx, dry_run=bool(options.dry_run))
     info = core.registry.by_type(Pod)
     namespace = core.request_namespace(info, namespace)
     namespaces.check_writable(core, namespace, info, name)
@@ -102,9 +103,13 @@ def _delete_options(eviction: Eviction, ctx: RequestContext) -> DeleteOptions:
     if not options.dry_run:
         options.dry_run = requested
     elif requested and options.dry_run != requested:
-        raise InternalError(
-            f"Non-matching dry-run options in request and content: {requested} and {options.dry_run}"
+        message = (
+            "Non-matching dry-run options in request and content: "
+            f"[{' '.join(requested)}] and [{' '.join(options.dry_run)}]"
         )
+        err = InternalError(message)
+        err.status = Status(status="Failure", message=message, reason="Unknown", code=500)
+        raise err
     return options
 
 
