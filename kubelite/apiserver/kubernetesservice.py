@@ -11,6 +11,10 @@ server (kube-apiserver's `kubernetesservice` controller and endpoint reconciler)
   the same port. Created when missing, rewritten when they differ.
 Run it again after a restart: it writes nothing when all three already match, so there are never
 two of them. The writes go through the normal create/update paths (validation, the allocators).
+The server runs it at start and then every 10 s (`INTERVAL`, kube-apiserver's endpoint
+reconciler interval) with `correct_service=False`, as kube-apiserver does after its first run:
+what was deleted comes back and the Endpoints and EndpointSlice are corrected, while an edit of
+the existing Service is left alone until the next start.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ NAME, NAMESPACE, PORT_NAME, SERVICE_PORT = "kubernetes", "default", "https", 443
 SERVICE_LABELS = {"component": "apiserver", "provider": "kubernetes"}
 SKIP_MIRROR = {"endpointslice.kubernetes.io/skip-mirror": "true"}
 SLICE_LABELS = {"kubernetes.io/service-name": NAME}
+INTERVAL = 10.0
+"""Seconds between reconciles once serving (kube-apiserver's EndpointInterval, 10 s by default)."""
 
 
 def desired_service(cluster_ip: str, port: int) -> Service:
@@ -72,9 +78,12 @@ def desired_slice(address: str, port: int) -> EndpointSlice:
     )
 
 
-async def reconcile(core: ServerCore, address: str, port: int, first_ip: str) -> None:
-    """Create or correct the three objects; `first_ip` is the service CIDR's first address."""
-    await _service(core, desired_service(first_ip, port))
+async def reconcile(
+    core: ServerCore, address: str, port: int, first_ip: str, *, correct_service: bool = True
+) -> None:
+    """Create or correct the three objects; `first_ip` is the service CIDR's first address. With
+    `correct_service=False` an existing Service is left as it is."""
+    await _service(core, desired_service(first_ip, port), correct=correct_service)
     endpoints = desired_endpoints(address, port)
     await _ensure(
         core, endpoints, lambda cur: isinstance(cur, Endpoints) and cur.subsets == endpoints.subsets
@@ -91,7 +100,7 @@ async def reconcile(core: ServerCore, address: str, port: int, first_ip: str) ->
     )
 
 
-async def _service(core: ServerCore, wanted: Service) -> None:
+async def _service(core: ServerCore, wanted: Service, *, correct: bool) -> None:
     info = core.registry.by_type(Service)
     try:
         _, current = core.latest(info, NAMESPACE, NAME)
@@ -99,7 +108,7 @@ async def _service(core: ServerCore, wanted: Service) -> None:
         await creating.create(core, info, wanted, NAMESPACE, RequestContext())
         return
     assert isinstance(current, Service)
-    if current.spec.ports != wanted.spec.ports:
+    if correct and current.spec.ports != wanted.spec.ports:
         current.spec.ports = wanted.spec.ports
         await updating.update(core, info, current, NAMESPACE, NAME, RequestContext())
 

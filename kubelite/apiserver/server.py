@@ -92,11 +92,14 @@ class APIServer:
             if self._core.storage.latest(self._core.key(info, "", ns.metadata.name)) is None:
                 await creating.create(self._core, info, ns, "", RequestContext())
 
-    async def ensure_kubernetes_service(self, address: str, port: int) -> None:
+    async def ensure_kubernetes_service(
+        self, address: str, port: int, *, correct_service: bool = True
+    ) -> None:
         """The `kubernetes` Service, Endpoints and EndpointSlice in `default` for the API served
-        at `address:port`: created when missing, corrected when they differ (`kubernetesservice`)."""
+        at `address:port`: created when missing, corrected when they differ (`kubernetesservice`;
+        an existing Service only with `correct_service`)."""
         first = IPRange(self._core.settings.service_cidr).first
-        await kubernetesservice.reconcile(self._core, address, port, first)
+        await kubernetesservice.reconcile(self._core, address, port, first, correct_service=correct_service)
 
     async def create(
         self, resource: Resource, obj: object, namespace: str = "", ctx: RequestContext | None = None

@@ -7,7 +7,8 @@
    fake nodes or the Docker node: `auto` picks Docker when its socket answers; the log says which);
 3. the HTTP API on `listen` (HTTPS with the token required, or plain HTTP without auth), then the
    `kubernetes` Service, Endpoints and EndpointSlice in `default` pointing at it (created when
-   missing, corrected when the port changed; a failure is logged);
+   missing, corrected when the port changed; a failure is logged), then again every 10 s on the
+   cluster's clock while serving (`keep_kubernetes_service`: what was deleted comes back);
 4. only once it serves, the admin kubeconfig (0600), and the `export KUBECONFIG=...` line on stdout;
 5. `/readyz` turns ok when the informers have synced (`local_cluster` returns only then) and every
    node of this process has registered its Node.
@@ -39,6 +40,7 @@ from aiohttp.typedefs import Middleware
 
 from kubelite.api.core import Node
 from kubelite.api.errors import APIError
+from kubelite.apiserver import kubernetesservice
 from kubelite.apiserver.http import Serving, build_app, serve
 from kubelite.apiserver.http.auth import bearer_token_middleware
 from kubelite.apiserver.http.metrics import Metrics
@@ -145,14 +147,26 @@ def advertise_address(host: str) -> str:
         return str(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
 
 
-async def publish_kubernetes_service(cluster: LocalCluster, serving: Serving) -> None:
+async def publish_kubernetes_service(
+    cluster: LocalCluster, serving: Serving, *, correct_service: bool = True
+) -> None:
     """The `kubernetes` Service and its endpoints, as kube-apiserver creates them at start; a
     failure (its address taken by another Service) is logged, the server still serves."""
     address = advertise_address(serving.host)
+    server = cluster.client.server
     try:
-        await cluster.client.server.ensure_kubernetes_service(address, serving.port)
+        await server.ensure_kubernetes_service(address, serving.port, correct_service=correct_service)
     except APIError as error:
         log.warning("kubernetes_service_failed", error=str(error))
+
+
+async def keep_kubernetes_service(cluster: LocalCluster, serving: Serving) -> None:
+    """Every `kubernetesservice.INTERVAL` seconds on the cluster's clock, until cancelled: the
+    `kubernetes` Service, Endpoints and EndpointSlice recreated when deleted and the endpoints
+    corrected, as kube-apiserver's controller does after its first run."""
+    while True:
+        await cluster.clock.sleep(kubernetesservice.INTERVAL)
+        await publish_kubernetes_service(cluster, serving, correct_service=False)
 
 
 def announce(settings: ServerSettings, security: Security, serving: Serving, out: TextIO) -> None:
@@ -239,11 +253,13 @@ async def _run(settings: ServerSettings, security: Security, signals: Signals, o
         serving = await stack.enter_async_context(serve(app, listen.host, listen.port, security.ssl_context))
         await publish_kubernetes_service(cluster, serving)
         announce(settings, security, serving, out)
-        await _serve_until_signal(cluster, readiness, signals)
+        await _serve_until_signal(cluster, serving, readiness, signals)
         log.info("shutting_down")
 
 
-async def _serve_until_signal(cluster: LocalCluster, readiness: Readiness, signals: Signals) -> None:
+async def _serve_until_signal(
+    cluster: LocalCluster, serving: Serving, readiness: Readiness, signals: Signals
+) -> None:
     async with anyio.create_task_group() as group:
 
         async def become_ready() -> None:
@@ -252,6 +268,7 @@ async def _serve_until_signal(cluster: LocalCluster, readiness: Readiness, signa
             log.info("ready", nodes=sorted(_expected_nodes(cluster)))
 
         group.start_soon(become_ready)
+        group.start_soon(keep_kubernetes_service, cluster, serving)
         async for signum in signals:
             log.info("signal_received", signal=signal.Signals(signum).name)
             break
