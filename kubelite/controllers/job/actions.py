@@ -49,15 +49,17 @@ class PodActions:
     async def create(self, job: Job, key: str, plan: ManagePlan) -> tuple[int, Exception | None]:
         self.expectations.expect_creations(key, plan.create)
         indexes = list(plan.indexes)
+        counts = list(plan.counts)
         errors: list[Exception] = []
         created = attempted = 0
 
         async def create_one() -> None:
             nonlocal created, attempted
             index = indexes.pop(0) if indexes else None
+            failures = counts.pop(0) if counts else None
             attempted += 1
             try:
-                pod = await self.client.create(new_pod(job, index))
+                pod = await self.client.create(new_pod(job, index, failures))
             except Exception as err:
                 self.expectations.lower_creations(key, 1)
                 if _namespace_terminating(err):

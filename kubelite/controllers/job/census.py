@@ -9,16 +9,18 @@
 - `succeeded` / `failed`: what the status will say once every known finish is counted: the
   stored counts + the uncounted UIDs + the new ones (Indexed: `succeeded` is the number of
   distinct succeeded indexes, `succeeded_indexes`). Neither ever goes below the stored count.
+- with `backoffLimitPerIndex` (`perindex`): `failed_indexes` (stored and new) and `held`, the
+  failed pod per index whose finalizer waits for its replacement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kubelite.api.batch import Job
 from kubelite.api.core import Pod
-from kubelite.controllers.job import policy
+from kubelite.controllers.job import perindex, policy
 from kubelite.controllers.job.indexes import completion_index, parse_intervals
 from kubelite.controllers.job.pods import (
     is_active,
@@ -39,6 +41,8 @@ class Census:
     succeeded: int = 0
     failed: int = 0
     succeeded_indexes: frozenset[int] = frozenset()
+    failed_indexes: frozenset[int] = frozenset()
+    held: Mapping[int, Pod] = field(default_factory=dict)
 
 
 def is_indexed(job: Job) -> bool:
@@ -83,6 +87,11 @@ def take_census(job: Job, pods: Sequence[Pod], expected_removals: Collection[str
     active = [pod for pod in pods if is_active(pod)]
     indexes = _succeeded_indexes(job, new_succeeded)
     succeeded = job.status.succeeded + len(done) + len(new_succeeded)
+    failed_indexes: set[int] = set()
+    held: dict[int, Pod] = {}
+    if perindex.has_per_index(job):
+        failed_indexes = perindex.failed_indexes(job, pods)
+        held = perindex.held_pods(job, pods, indexes, failed_indexes, active, expected_removals)
     return Census(
         active=active,
         terminating=sum(1 for pod in pods if is_terminating(pod)),
@@ -92,6 +101,8 @@ def take_census(job: Job, pods: Sequence[Pod], expected_removals: Collection[str
         succeeded=max(len(indexes), job.status.succeeded) if is_indexed(job) else succeeded,
         failed=job.status.failed + len(failed) + len(new_failed),
         succeeded_indexes=frozenset(indexes),
+        failed_indexes=frozenset(failed_indexes),
+        held=held,
     )
 
 

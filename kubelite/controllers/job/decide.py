@@ -6,7 +6,10 @@
 2. `failed > backoffLimit` (JOB-7), or under `restartPolicy: OnFailure` the restart sum of the
    Pending/Running pods `≥ backoffLimit` (`> 0` when the limit is 0; JOB-8):
    `BackoffLimitExceeded`;
-3. `now − startTime ≥ activeDeadlineSeconds`, never while suspended: `DeadlineExceeded` (JOB-11).
+3. `now − startTime ≥ activeDeadlineSeconds`, never while suspended: `DeadlineExceeded` (JOB-11);
+4. with `backoffLimitPerIndex`: more failed indexes than `maxFailedIndexes`
+   (`MaxFailedIndexesExceeded`), or every index finished and some failed (`FailedIndexes`;
+   `perindex.decide_indexes`).
 `deadline_in(job, now)`: seconds until that deadline (None without one, before the start, or while
 suspended): the controller requeues for exactly that moment.
 """
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 from kubelite.api.batch import Job
 from kubelite.api.core import Pod
 from kubelite.clock import parse_rfc3339
-from kubelite.controllers.job import conditions, policy
+from kubelite.controllers.job import conditions, perindex, policy
 from kubelite.controllers.job.census import Census
 from kubelite.controllers.job.conditions import Finish
 from kubelite.controllers.job.pods import restart_sum
@@ -35,6 +38,8 @@ def decide_failure(job: Job, census: Census, pods: Sequence[Pod], now: float) ->
     remaining = deadline_in(job, now)
     if remaining is not None and remaining <= 0:
         return conditions.failure(conditions.DEADLINE_EXCEEDED, conditions.DEADLINE_MESSAGE)
+    if perindex.has_per_index(job):
+        return perindex.decide_indexes(job, census.failed_indexes, census.succeeded_indexes)
     return None
 
 

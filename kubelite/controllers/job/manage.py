@@ -14,7 +14,10 @@ deletes or creates, never both, at most `burst` (500) pods:
 - otherwise it creates the shortfall (minus terminating pods under `podReplacementPolicy:
   Failed`), unless the replacement backoff has `backoff_wait` seconds to go (JOB-9): then it
   creates nothing and says when to look again (`wait`). Indexed Jobs create the lowest pending
-  indexes.
+  indexes (neither succeeded, failed nor active).
+- with `backoffLimitPerIndex` the Job-wide backoff does not apply: each index waits for its own
+  (`perindex.ready_indexes`, `base`/`cap` as JOB-9); the indexes still waiting only give `wait`
+  when no index is ready; each created pod carries its index's failure counts (`counts`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 
 from kubelite.api.batch import Job
 from kubelite.api.core import Pod
+from kubelite.controllers.job import perindex
 from kubelite.controllers.job.census import Census, is_indexed
 from kubelite.controllers.job.indexes import completion_index, pending_indexes, split_duplicates
 from kubelite.controllers.job.pods import only_replace_failed
@@ -36,6 +40,8 @@ class ManagePlan:
     create: int = 0
     indexes: tuple[int, ...] = ()
     """Indexed Jobs: the completion index of each pod to create (`len == create`)."""
+    counts: tuple[tuple[int, int], ...] = ()
+    """`backoffLimitPerIndex`: the (failure, ignored failure) counts of each pod to create."""
     delete: tuple[Pod, ...] = ()
     wait: float = 0.0
     """Seconds the replacement backoff still holds creation back (0: none)."""
@@ -48,7 +54,12 @@ def want_active(completions: int | None, parallelism: int, succeeded: int, activ
 
 
 def plan_manage(
-    job: Job, census: Census, backoff_wait: float, now: float, burst: int = MAX_POD_CHANGES_PER_SYNC
+    job: Job,
+    census: Census,
+    backoff_wait: float,
+    now: float,
+    burst: int = MAX_POD_CHANGES_PER_SYNC,
+    backoff: tuple[float, float] = (10.0, 360.0),
 ) -> ManagePlan:
     active = census.active
     if job.spec.suspend:
@@ -62,14 +73,25 @@ def plan_manage(
     shortfall = want - terminating - len(active)
     if shortfall <= 0:
         return ManagePlan()
-    if backoff_wait > 0:
+    if backoff_wait > 0 and not perindex.has_per_index(job):
         return ManagePlan(wait=backoff_wait)
     count = min(shortfall, burst)
     if not is_indexed(job):
         return ManagePlan(create=count)
-    busy = {i for pod in active if (i := completion_index(pod)) is not None}
-    indexes = pending_indexes(job.spec.completions or 0, set(census.succeeded_indexes), busy, count)
-    return ManagePlan(create=len(indexes), indexes=tuple(indexes))
+    return _create_indexed(job, census, count, now, backoff)
+
+
+def _create_indexed(
+    job: Job, census: Census, count: int, now: float, backoff: tuple[float, float]
+) -> ManagePlan:
+    busy = {i for pod in census.active if (i := completion_index(pod)) is not None}
+    done = set(census.succeeded_indexes) | set(census.failed_indexes)
+    indexes = pending_indexes(job.spec.completions or 0, done, busy, count)
+    if not perindex.has_per_index(job):
+        return ManagePlan(create=len(indexes), indexes=tuple(indexes))
+    ready, wait = perindex.ready_indexes(indexes, census.held, now, *backoff)
+    counts = tuple(perindex.new_counts(job, census.held.get(index)) for index in ready)
+    return ManagePlan(create=len(ready), indexes=tuple(ready), counts=counts, wait=wait)
 
 
 def _victims(job: Job, active: list[Pod], at_least: int, now: float) -> list[Pod]:

@@ -38,6 +38,7 @@ from kubelite.controllers.job.decide import deadline_in, decide_failure
 from kubelite.controllers.job.finalizers import FinalizerExpectations
 from kubelite.controllers.job.indexes import format_intervals, parse_intervals
 from kubelite.controllers.job.manage import plan_manage
+from kubelite.controllers.job.perindex import has_per_index
 from kubelite.controllers.job.pods import finished_at, is_ready, tracking_finalizer
 from kubelite.controllers.job.settings import JobSettings
 from kubelite.controllers.job.tracking import TrackingPlan, move_counted, plan_tracking, with_uncounted
@@ -122,7 +123,8 @@ class JobSync:
     async def _manage(self, active_pods: list[Pod]) -> tuple[int, list[Pod]]:
         settings = self.ctx.settings
         wait = remaining(self.record, self.now, settings.backoff_base, settings.backoff_cap)
-        plan = plan_manage(self.job, self.census, wait, self.now, settings.burst)
+        backoff = (settings.backoff_base, settings.backoff_cap)
+        plan = plan_manage(self.job, self.census, wait, self.now, settings.burst, backoff)
         if plan.wait:
             self.requeue.append(plan.wait)
         if plan.delete:
@@ -161,6 +163,7 @@ class JobSync:
             finish,
             stored,
             self.ctx.settings.max_uncounted,
+            held={pod.metadata.uid for pod in self.census.held.values()},
         )
         status = with_uncounted(status, plan)
         if is_indexed(self.job):
@@ -170,6 +173,9 @@ class JobSync:
                 completed_indexes=format_intervals(indexes),
                 succeeded=max(len(indexes), status.succeeded),
             )
+        if has_per_index(self.job):
+            failed = format_intervals(self.census.failed_indexes)
+            status = msgspec.structs.replace(status, failed_indexes=failed)
         if finish is not None:
             updated, _ = conditions.ensure(
                 status.conditions, finish.type, "True", finish.reason, finish.message, self.now

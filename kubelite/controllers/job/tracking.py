@@ -18,7 +18,9 @@ A released pod that Succeeded is a success; otherwise it is a failure when it fa
 failing (every unfinished pod of a failing Job counts as failed), unless the `podFailurePolicy`
 ignores it. Indexed Jobs count only pods with a valid index below `completions`, once per index.
 At most `max_uncounted` new entries are planned per sync (upstream's 500), so the UID lists stay
-small; `capped` says the plan stopped early and the Job may not finish in this sync.
+small; `capped` says the plan stopped early and the Job may not finish in this sync. A `held`
+pod (UIDs; `backoffLimitPerIndex`, the failed pod whose count its replacement takes over) is
+released only once the Job is finishing or being deleted.
 """
 
 from __future__ import annotations
@@ -51,10 +53,12 @@ class TrackingPlan:
         return bool(self.succeeded or self.failed or self.indexes)
 
 
-def releasable(job: Job, pod: Pod, finish: Finish | None) -> bool:
+def releasable(job: Job, pod: Pod, finish: Finish | None, held: Collection[str] = ()) -> bool:
     if job.metadata.deletion_timestamp is not None or finish is not None:
         return True
-    return pod.status.phase == "Succeeded" or is_failed(pod, job)
+    if pod.status.phase == "Succeeded":
+        return True
+    return is_failed(pod, job) and pod.metadata.uid not in held
 
 
 def plan_tracking(
@@ -64,13 +68,16 @@ def plan_tracking(
     finish: Finish | None,
     succeeded_indexes: Collection[int] = (),
     max_uncounted: int = MAX_UNCOUNTED_PODS,
+    held: Collection[str] = (),
 ) -> TrackingPlan:
     plan = TrackingPlan()
     done, failed = uncounted_uids(job)
     failing = finish is not None and not finish.succeeded
     for pod in pods:
         uid = pod.metadata.uid
-        if not tracking_finalizer(pod) or uid in expected_removals or not releasable(job, pod, finish):
+        if not tracking_finalizer(pod) or uid in expected_removals:
+            continue
+        if not releasable(job, pod, finish, held):
             continue
         plan.release.append(pod)
         if not is_indexed(job):

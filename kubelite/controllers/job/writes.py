@@ -5,7 +5,8 @@
   the C-3 controller reference to the Job, `generateName <job>-`. With a completion `index`
   (Indexed Jobs): the annotation and label `batch.kubernetes.io/job-completion-index=<i>`, env
   `JOB_COMPLETION_INDEX=<i>` in every container and init container (unless the template sets it),
-  `hostname <job>-<i>` and `generateName <job>-<i>-`.
+  `hostname <job>-<i>` and `generateName <job>-<i>-`. With `failures` (`backoffLimitPerIndex`):
+  the index's failure-count annotations (`perindex.count_annotations`).
 - `release_patch(pod)`: the strategic merge patch removing the tracking finalizer, carrying the
   pod's UID so a same-named replacement is refused rather than changed.
 - `adopt_patch(job, pod)` / `orphan_patch(job, pod)`: claim (RS-2 rules) with the controller
@@ -22,6 +23,7 @@ from kubelite.api.batch import Job
 from kubelite.api.core import Container, EnvVar, Pod, PodSpec
 from kubelite.api.meta import ObjectMeta
 from kubelite.controllers.job.indexes import COMPLETION_INDEX
+from kubelite.controllers.job.perindex import count_annotations
 from kubelite.controllers.job.pods import JOB_TRACKING_FINALIZER
 from kubelite.controllers.replicaset.kinds import owner_reference
 
@@ -29,7 +31,7 @@ INDEX_ENV = "JOB_COMPLETION_INDEX"
 _SPEC = msgspec.json.Decoder(PodSpec)
 
 
-def new_pod(job: Job, index: int | None = None) -> Pod:
+def new_pod(job: Job, index: int | None = None, failures: tuple[int, int] | None = None) -> Pod:
     template = job.spec.template
     labels, annotations = dict(template.metadata.labels), dict(template.metadata.annotations)
     finalizers = list(template.metadata.finalizers)
@@ -37,6 +39,8 @@ def new_pod(job: Job, index: int | None = None) -> Pod:
         finalizers.append(JOB_TRACKING_FINALIZER)
     spec = _SPEC.decode(msgspec.json.encode(template.spec))
     generate_name = f"{job.metadata.name}-"
+    if failures is not None:
+        annotations.update(count_annotations(failures))
     if index is not None:
         labels[COMPLETION_INDEX] = annotations[COMPLETION_INDEX] = str(index)
         for container in (*spec.init_containers, *spec.containers):
