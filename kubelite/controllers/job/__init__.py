@@ -4,7 +4,8 @@
   JOB-3, JOB-7, JOB-8), `census` (the counts at the start of a sync), `backoff` (JOB-9),
   `decide` (failure and deadline; JOB-8, JOB-10, JOB-11, JOB-15), `manage` (creates and deletes;
   JOB-2, JOB-4, JOB-6, JOB-12), `tracking` (the finalizer counting protocol), `conditions`,
-  `policy` over `failurepolicy` (the podFailurePolicy matcher; JOB-15), `writes`;
+  `policy` over `failurepolicy` (the podFailurePolicy matcher; JOB-15), `perindex`
+  (`backoffLimitPerIndex`, `failedIndexes`, FailIndex; JOB-10), `writes`;
 - I/O: `actions` (pod writes with events and expectations), `sync` (one sync), `controller`
   (`JobController` on a `Manager`), `orphans` (finalizers of pods whose Job is gone).
 """
