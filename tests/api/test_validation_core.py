@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kubelite.api.apps import Deployment, ReplicaSet
+from kubelite.api.autoscaling import Scale
 from kubelite.api.coordination import Lease
 from kubelite.api.coordination.lease import LeaseSpec
 from kubelite.api.core import (
@@ -27,7 +28,6 @@ from kubelite.api.core import (
     Taint,
 )
 from kubelite.api.core.reference import ObjectReference
-from kubelite.api.discovery import EndpointSlice
 from kubelite.api.meta import LabelSelector, LabelSelectorRequirement, Object, ObjectMeta
 from kubelite.api.policy import PodDisruptionBudget
 from kubelite.api.policy.poddisruptionbudget import PodDisruptionBudgetSpec
@@ -102,8 +102,8 @@ def test_namespace_finalizers() -> None:
 
 
 def test_api5_generic_kinds_get_metadata_rules() -> None:
-    assert errors_of(EndpointSlice(metadata=meta("web-abc12"))) == []
-    assert errors_of(EndpointSlice(metadata=ObjectMeta(namespace="default"))) == [
+    assert errors_of(Scale(metadata=meta("web-abc12"))) == []
+    assert errors_of(Scale(metadata=ObjectMeta(namespace="default"))) == [
         "metadata.name: Required value: name or generateName is required"
     ]
 

@@ -5,9 +5,9 @@
 
 Both run after defaulting (the apiserver defaults first) and after generateName has produced a
 name. They dispatch on the object's type: Pod, Binding, Deployment, ReplicaSet,
-ReplicationController, Job, Service, Node, Namespace, ConfigMap, Secret, Event, Endpoints, Lease,
-PodDisruptionBudget and Eviction have their own rules; any other kind (plugins, EndpointSlice,
-Scale) gets the metadata rules only, with a DNS-1123 subdomain name and no namespace rule.
+ReplicationController, Job, Service, Node, Namespace, ConfigMap, Secret, Event, Endpoints,
+EndpointSlice, Lease, PodDisruptionBudget and Eviction have their own rules; any other kind
+(plugins, Scale) gets the metadata rules only, with a DNS-1123 subdomain name and no namespace rule.
 `validate_update` runs the metadata update rules (immutable name, namespace, uid,
 creationTimestamp; no new finalizers once deleting: GC-7), then every create rule on `new`, then
 the kind's update rules (immutable selectors, pod update limits, …). A Job's generated selector
@@ -104,8 +104,9 @@ def _other_rules() -> dict[type[Object], _Rules]:
     from kubelite.api.apps import DaemonSet, Deployment, ReplicaSet
     from kubelite.api.batch import Job
     from kubelite.api.coordination import Lease
+    from kubelite.api.discovery import EndpointSlice
     from kubelite.api.policy import Eviction, PodDisruptionBudget
-    from kubelite.api.validation import apps, batch, daemonsets, policy
+    from kubelite.api.validation import apps, batch, daemonsets, endpointslices, policy
 
     return {
         Deployment: _Rules(apps.validate_deployment, apps.validate_deployment_update),
@@ -113,6 +114,9 @@ def _other_rules() -> dict[type[Object], _Rules]:
         DaemonSet: _Rules(daemonsets.validate_daemon_set, daemonsets.validate_daemon_set_update),
         Job: _Rules(batch.validate_new_job, batch.validate_job_update, recheck=batch.validate_job),
         Lease: _Rules(policy.validate_lease),
+        EndpointSlice: _Rules(
+            endpointslices.validate_endpoint_slice, endpointslices.validate_endpoint_slice_update
+        ),
         PodDisruptionBudget: _Rules(policy.validate_pod_disruption_budget),
         Eviction: _Rules(policy.validate_eviction, has_metadata_rules=False),
     }
