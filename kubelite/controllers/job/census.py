@@ -9,6 +9,7 @@
 - `succeeded` / `failed`: what the status will say once every known finish is counted: the
   stored counts + the uncounted UIDs + the new ones (Indexed: `succeeded` is the number of
   distinct succeeded indexes, `succeeded_indexes`). Neither ever goes below the stored count.
+- `terminating_indexes`: the completion indexes of the terminating pods (Indexed Jobs);
 - with `backoffLimitPerIndex` (`perindex`): `failed_indexes` (stored and new) and `held`, the
   failed pod per index whose finalizer waits for its replacement.
 """
@@ -42,6 +43,7 @@ class Census:
     failed: int = 0
     succeeded_indexes: frozenset[int] = frozenset()
     failed_indexes: frozenset[int] = frozenset()
+    terminating_indexes: frozenset[int] = frozenset()
     held: Mapping[int, Pod] = field(default_factory=dict)
 
 
@@ -102,8 +104,15 @@ def take_census(job: Job, pods: Sequence[Pod], expected_removals: Collection[str
         failed=job.status.failed + len(failed) + len(new_failed),
         succeeded_indexes=frozenset(indexes),
         failed_indexes=frozenset(failed_indexes),
+        terminating_indexes=_terminating_indexes(job, pods),
         held=held,
     )
+
+
+def _terminating_indexes(job: Job, pods: Sequence[Pod]) -> frozenset[int]:
+    if not is_indexed(job):
+        return frozenset()
+    return frozenset(i for pod in pods if is_terminating(pod) and (i := completion_index(pod)) is not None)
 
 
 def _succeeded_indexes(job: Job, new_succeeded: Sequence[Pod]) -> set[int]:

@@ -14,7 +14,7 @@ deletes or creates, never both, at most `burst` (500) pods:
 - otherwise it creates the shortfall (minus terminating pods under `podReplacementPolicy:
   Failed`), unless the replacement backoff has `backoff_wait` seconds to go (JOB-9): then it
   creates nothing and says when to look again (`wait`). Indexed Jobs create the lowest pending
-  indexes (neither succeeded, failed nor active).
+  indexes (neither succeeded, failed nor active; under policy `Failed` nor terminating).
 - with `backoffLimitPerIndex` the Job-wide backoff does not apply: each index waits for its own
   (`perindex.ready_indexes`, `base`/`cap` as JOB-9); the indexes still waiting only give `wait`
   when no index is ready; each created pod carries its index's failure counts (`counts`).
@@ -85,6 +85,8 @@ def _create_indexed(
     job: Job, census: Census, count: int, now: float, backoff: tuple[float, float]
 ) -> ManagePlan:
     busy = {i for pod in census.active if (i := completion_index(pod)) is not None}
+    if only_replace_failed(job):
+        busy |= census.terminating_indexes
     done = set(census.succeeded_indexes) | set(census.failed_indexes)
     indexes = pending_indexes(job.spec.completions or 0, done, busy, count)
     if not perindex.has_per_index(job):

@@ -88,6 +88,23 @@ def test_job4_replacement_policy_failed_counts_terminating_pods() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("policy", "indexes"),
+    [("Failed", (1,)), ("TerminatingOrFailed", (0, 1))],
+    ids=["failed-policy-keeps-the-terminating-index", "terminating-or-failed-replaces-it"],
+)
+def test_job4_job6_a_terminating_index_is_not_pending_under_policy_failed(
+    policy: str, indexes: tuple[int, ...]
+) -> None:
+    """JOB-4, JOB-6: index 0's pod is terminating; under podReplacementPolicy Failed it is
+    subtracted and its index is not created again (as upstream's firstPendingIndexes); under
+    TerminatingOrFailed the index is replaced at once."""
+    job = a_job(completions=3, parallelism=2, indexed=True, pod_replacement_policy=policy)
+    census = take_census(job, [a_pod("going", index=0, deleting=True)], ())
+    plan = plan_manage(job, census, 0.0, T0)
+    assert (plan.create, plan.indexes) == (len(indexes), indexes)
+
+
 def test_job6_lowest_pending_indexes_first_skipping_succeeded_and_active() -> None:
     status = JobStatus(completed_indexes="0,2", succeeded=2)
     job = a_job(completions=8, parallelism=4, indexed=True, status=status)
