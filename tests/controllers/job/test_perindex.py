@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,8 +18,9 @@ from kubelite.controllers.job.indexes import completion_index
 from kubelite.controllers.job.perindex import FAILURE_COUNT
 from kubelite.controllers.job.pods import JOB_TRACKING_FINALIZER
 from kubelite.store.memory import MemoryStorage
-from tests.controllers.job.harness import Alone, alone, controller_on
+from tests.controllers.job.harness import Alone, SelectiveFaults, alone, controller_on, sqlite_storage
 from tests.controllers.job.support import Running, job, running
+from tests.controllers.job.test_tracking import drops_finalizer, moves_counts
 
 pytestmark = pytest.mark.anyio
 
@@ -184,3 +187,38 @@ async def test_restarts_keep_the_per_index_counts_exact() -> None:
         assert [round(gap) for gap in gaps] == [10, 20]
         assert run.monotonic()
         assert not any(tracked(run, p) for p in tries)
+
+
+def creates_replacement(resource: str, body: dict[str, Any]) -> bool:
+    notes = body.get("metadata", {}).get("annotations", {})
+    pending = body.get("status", {}).get("phase") in (None, "", "Pending")
+    return body.get("kind") == "Pod" and notes.get(FAILURE_COUNT) == "1" and pending
+
+
+@pytest.mark.parametrize(
+    "matches",
+    [creates_replacement, drops_finalizer, moves_counts],
+    ids=["replacement-create", "held-pod-finalizer-removal", "count-write"],
+)
+async def test_a_store_fault_while_replacing_loses_and_doubles_nothing(tmp_path: Path, matches: Any) -> None:
+    """JOB-10: a transient SQLite I/O error fails (twice) the replacement's create, the held
+    pod's finalizer removal or the write counting it; the retried syncs create exactly one
+    replacement, with failure count "1", and count the failure once."""
+    faults = SelectiveFaults()
+    async with sqlite_storage(tmp_path / "db", faults) as storage, alone(storage) as run:
+        spec = job(completions=1, parallelism=1, completion_mode="Indexed")
+        spec.spec.backoff_limit_per_index = 2
+        async with controller_on(run):
+            await run.client.create(spec)
+            await run.until(lambda: len(run.running()) == 1)
+            (first,) = run.running()
+            faults.arm(matches, times=2)
+            await run.finish(first, "Failed", exit_code=1)
+            await run.until(
+                lambda: faults.failed == 2 and run.job().status.failed == 1 and not tracked(run, first)
+            )
+            await run.until(lambda: len(run.running()) == 1)
+            (second,) = run.running()
+        assert second.metadata.annotations[FAILURE_COUNT] == "1"
+        assert len(run.owned()) == 2
+        assert run.monotonic() and run.counts[-1] == (0, 1)
