@@ -127,6 +127,20 @@ def test_failed_indexes_adds_new_failures_to_the_stored_ones() -> None:
     assert perindex.failed_indexes(job, pods) == {1, 3}
 
 
+@pytest.mark.parametrize(
+    ("stored", "found"),
+    [("", set()), ("0,2-3", {0, 2, 3}), ("x,1,3-a,-2,4-9", {1, 4}), ("3-1,2", {2})],
+    ids=["empty", "intervals", "malformed-parts-skipped", "reversed-range-skipped"],
+)
+def test_stored_failed_indexes_are_read_leniently(stored: str, found: set[int]) -> None:
+    """JOB-10: a malformed `status.failedIndexes` part is skipped, never the rest (indexes at or
+    past completions 5 dropped)."""
+    assert (
+        perindex.failed_indexes(per_index(1, completions=5, status=JobStatus(failed_indexes=stored)), [])
+        == found
+    )
+
+
 def test_held_pods_keep_the_latest_failure_of_each_waiting_index() -> None:
     """JOB-10: per index not succeeded, failed nor active, the failure with the highest count
     (then the latest finish) is held; other indexes hold nothing."""
