@@ -5,7 +5,8 @@
   when unset, `externalTrafficPolicy: Cluster` for externally reachable services,
   `internalTrafficPolicy: Cluster` (ClusterIP, NodePort, LoadBalancer),
   `allocateLoadBalancerNodePorts: true` for LoadBalancer; `clusterIPs` mirrors a lone
-  `clusterIP` and `clusterIP` the first of a lone `clusterIPs`. The clusterIP is never allocated
+  `clusterIP` and `clusterIP` the first of a lone `clusterIPs`; a `status.loadBalancer.ingress`
+  entry with an `ip` gets `ipMode: VIP` (LoadBalancerIPMode, on since 1.30). The clusterIP is never allocated
   here, nor are `ipFamilies`/`ipFamilyPolicy` set: the apiserver's allocation does that.
 - Namespace: the label `kubernetes.io/metadata.name=<name>` (once the name is known),
   `status.phase: Active`; on create only, the `kubernetes` finalizer is added to `spec.finalizers`
@@ -61,6 +62,9 @@ def default_service(svc: Service) -> None:
         spec.internal_traffic_policy = "Cluster"
     if spec.type == "LoadBalancer" and spec.allocate_load_balancer_node_ports is None:
         spec.allocate_load_balancer_node_ports = True
+    for ingress in svc.status.load_balancer.ingress:
+        if ingress.ip and ingress.ip_mode is None:
+            ingress.ip_mode = "VIP"
 
 
 def _default_session_affinity(spec: ServiceSpec) -> None:

@@ -10,13 +10,23 @@ selector labels; session affinity; traffic policies; LoadBalancer-only fields; `
 and `ipFamilies` values (at most two, no repeats).
 
 Update: the primary cluster IP may not change once set (`may not change once set`) nor be unset.
+A changed `status.loadBalancer` (a status write; main writes keep the stored status) is checked
+as upstream's ValidateLoadBalancerStatus: ingress only on a LoadBalancer, each `ip` a valid IP
+with `ipMode` VIP or Proxy (none without an `ip`), each `hostname` a DNS-1123 subdomain that is
+not an IP address.
 Validation runs before cluster-IP allocation on create, so an empty `clusterIP` is fine then.
 Empty fields that defaulting fills (`type`, `protocol`, `sessionAffinity`, `targetPort` 0) pass.
 """
 
 from __future__ import annotations
 
-from kubelite.api.core.service import Service, ServicePort, ServiceSpec
+from kubelite.api.core.service import (
+    LoadBalancerIngress,
+    LoadBalancerStatus,
+    Service,
+    ServicePort,
+    ServiceSpec,
+)
 from kubelite.api.errors import FieldError, duplicate, forbidden, invalid, not_supported, required
 from kubelite.api.validation import names
 from kubelite.api.validation.containers import PROTOCOLS
@@ -27,6 +37,7 @@ from kubelite.api.validation.probes import port_num_or_name
 TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
 IP_FAMILIES = ("IPv4", "IPv6")
+IP_MODES = ("Proxy", "VIP")
 KUBELET_PORT = 10250
 MAX_AFFINITY_SECONDS = 86400
 _LB_ONLY = "may only be used when `type` is 'LoadBalancer'"
@@ -206,7 +217,40 @@ def _ip_families(spec: ServiceSpec) -> list[FieldError]:
 
 
 def validate_service_update(new: Service, old: Service) -> list[FieldError]:
-    """The primary cluster IP is fixed once allocated (headless and ExternalName Services aside)."""
+    """The primary cluster IP is fixed once allocated (headless and ExternalName Services aside);
+    a changed load-balancer status is valid."""
+    errors = []
+    if new.status.load_balancer != old.status.load_balancer:
+        errors = validate_load_balancer_status(new.status.load_balancer, new.spec.type)
+    return errors + _primary_cluster_ip(new, old)
+
+
+def validate_load_balancer_status(status: LoadBalancerStatus, kind: str) -> list[FieldError]:
+    path = "status.loadBalancer.ingress"
+    if kind != "LoadBalancer" and status.ingress:
+        return [forbidden(path, "may only be used when `spec.type` is 'LoadBalancer'")]
+    errors: list[FieldError] = []
+    for index, ingress in enumerate(status.ingress):
+        errors += _ingress(ingress, f"{path}[{index}]")
+    return errors
+
+
+def _ingress(ingress: LoadBalancerIngress, path: str) -> list[FieldError]:
+    errors = valid_ip(ingress.ip, f"{path}.ip") if ingress.ip else []
+    if ingress.ip_mode is not None and not ingress.ip:
+        errors.append(forbidden(f"{path}.ipMode", "may not be specified when `ip` is not set"))
+    elif ingress.ip_mode is not None and ingress.ip_mode not in IP_MODES:
+        errors.append(not_supported(ingress.ip_mode, f"{path}.ipMode", IP_MODES))
+    if ingress.hostname:
+        errors += messages(ingress.hostname, f"{path}.hostname", names.is_dns1123_subdomain(ingress.hostname))
+        if not valid_ip(ingress.hostname, ""):
+            errors.append(
+                invalid(ingress.hostname, f"{path}.hostname", "must be a DNS name, not an IP address")
+            )
+    return errors
+
+
+def _primary_cluster_ip(new: Service, old: Service) -> list[FieldError]:
     if "ExternalName" in (new.spec.type, old.spec.type) or (is_headless(new.spec) and is_headless(old.spec)):
         return []
     before, after = cluster_ips(old.spec), cluster_ips(new.spec)
