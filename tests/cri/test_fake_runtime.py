@@ -283,3 +283,35 @@ async def test_optional_timer_loop_keeps_a_sleeper_at_each_deadline() -> None:
         group.cancel_scope.cancel()
     status = await _state(fake, container_id)
     assert (status.exit_code, status.finished_at - status.started_at, fake.clock.monotonic()) == (0, 42, 42)
+
+
+async def test_a_slow_call_takes_effect_at_once_and_answers_after_its_latency(fake: FakeHarness) -> None:
+    """`set_latency`: the runtime changes when called; the caller hears back `seconds` later, so a
+    caller cancelled meanwhile has changed the runtime without learning the result."""
+    runtime = fake.fake_runtime
+    runtime.set_latency("run_pod_sandbox", 20)
+    answered: list[str] = []
+    async with anyio.create_task_group() as group:
+
+        async def call() -> None:
+            answered.append(await runtime.run_pod_sandbox(sandbox_config("slow")))
+
+        group.start_soon(call)
+        await anyio.wait_all_tasks_blocked()
+        made = await runtime.list_pod_sandbox()
+        assert [info.state for info in made] == [PodSandboxState.READY] and answered == []
+        await fake.elapse(19.9)
+        await anyio.wait_all_tasks_blocked()
+        assert answered == []
+        await fake.elapse(0.1)
+    assert answered == [made[0].id]
+    runtime.set_latency("run_pod_sandbox", 0)
+    assert await new_sandbox(fake, "quick")  # 0 restores answering at once
+
+
+@pytest.mark.parametrize(("method", "seconds"), [("list_containers", 1), ("run_pod_sandbox", -1)])
+async def test_set_latency_rejects_other_methods_and_negative_times(
+    fake: FakeHarness, method: str, seconds: float
+) -> None:
+    with pytest.raises(ValueError):
+        fake.fake_runtime.set_latency(method, seconds)

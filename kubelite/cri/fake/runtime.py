@@ -21,6 +21,9 @@ Contract (beyond `kubelite.cri.service`):
 - Exit reasons: "Completed" for 0, "Error" otherwise, or whatever `crash` is given.
 - Error injection: `fail_next(method, error, times)` makes the next calls of a protocol method
   raise before anything changes. `set_exec_handler` scripts `exec_sync` results.
+- Slow calls: `set_latency(method, seconds)` makes `run_pod_sandbox`, `create_container` or
+  `start_container` take effect at once but return only after `seconds` on the clock (as a busy
+  runtime answers late), so a caller cancelled while waiting has changed the runtime unknowingly.
 - Sandbox IPs come from the `PodNetwork` (shared between runtimes if given); host-network
   sandboxes get "". Stopping a sandbox releases its IP. Ids are random 64-hex-digit strings.
 Scale: no task per container or sandbox; list filters by id or sandbox use indexes.
@@ -70,6 +73,7 @@ from kubelite.cri.sandbox import (
 from kubelite.cri.service import RuntimeVersion
 
 ExecHandler = Callable[[ContainerStatus, list[str]], ExecResult | None]
+SLOW_METHODS = frozenset({"run_pod_sandbox", "create_container", "start_container"})
 
 RUNTIME_VERSION = "0.1.0"
 METHODS = (
@@ -105,12 +109,21 @@ class FakeRuntime:
         self._engine = Engine(clock, images, network if network is not None else PodNetwork(), name)
         self._faults = FaultPlan(METHODS)
         self._exec_handler: ExecHandler | None = None
+        self._latency: dict[str, float] = {}
 
     # -- scripting, for tests ------------------------------------------------------------------
 
     def fail_next(self, method: str, error: CRIError, times: int = 1) -> None:
         """The next `times` calls of protocol method `method` raise `error`, changing nothing."""
         self._faults.fail_next(method, error, times)
+
+    def set_latency(self, method: str, seconds: float) -> None:
+        """Calls of `method` (one of `SLOW_METHODS`) return `seconds` after taking effect; 0 resets."""
+        if method not in SLOW_METHODS:
+            raise ValueError(f"{method!r} cannot be slowed: {sorted(SLOW_METHODS)}")
+        if seconds < 0:
+            raise ValueError("latency must be ≥ 0")
+        self._latency[method] = seconds
 
     def crash(self, container_id: str, exit_code: int = 1, reason: str = "Error") -> None:
         """End a running container now (e.g. `crash(id, 137, "OOMKilled")`)."""
@@ -159,6 +172,7 @@ class FakeRuntime:
             created_at=self._engine.clock.now(),
             ip=ip,
         )
+        await self._answer_late("run_pod_sandbox")
         return sandbox_id
 
     async def stop_pod_sandbox(self, sandbox_id: str) -> None:
@@ -212,6 +226,7 @@ class FakeRuntime:
         self._engine.containers[record.id] = record
         sandbox.containers[record.id] = None
         self._engine.emit(ContainerEventType.CREATED, record, record.created_at)
+        await self._answer_late("create_container")
         return record.id
 
     async def start_container(self, container_id: str) -> None:
@@ -221,6 +236,7 @@ class FakeRuntime:
             raise InvalidConfig(f"container {container_id} is {record.state.name}, not CREATED")
         self._ready_sandbox(record.sandbox_id)
         self._engine.start(record)
+        await self._answer_late("start_container")
 
     async def stop_container(self, container_id: str, grace_period: float) -> None:
         self._enter("stop_container")
@@ -284,6 +300,11 @@ class FakeRuntime:
         """Raise a scripted failure, else bring the state up to the clock's time."""
         self._faults.check(method)
         self._engine.ticker.catch_up()
+
+    async def _answer_late(self, method: str) -> None:
+        seconds = self._latency.get(method, 0.0)
+        if seconds > 0:
+            await self._engine.clock.sleep(seconds)
 
     def _sandbox(self, sandbox_id: str) -> SandboxRecord:
         found = self._engine.sandboxes.get(sandbox_id)
