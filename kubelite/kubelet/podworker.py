@@ -21,9 +21,11 @@ ending, a probe period, the active deadline, a periodic resync). A sync is level
 A DELETE (or the pod leaving the API) cancels the start-up part of a sync in flight (sandbox
 creation, image pulls, container creation and starts, probes, postStart hooks): the worker goes
 straight to termination and the cancelled work is not carried on, so a container whose image was
-still being pulled is never created. A cancel may leave a created-but-not-started container (the
+still being pulled is never created. A DELETE seen while the status before the sandbox is written
+skips the start-up altogether. A cancel may leave a created-but-not-started container (the
 teardown removes it with the sandbox) or, on a runtime that was mid-call, a sandbox the worker
-never learnt of (the kubelet's periodic cleanup removes it once the worker has ended).
+never learnt of (termination adopts it by the pod's UID label; the kubelet's periodic cleanup
+removes any left once the worker has ended).
 
 A sync that raises is logged and retried with back-off (1 s doubling to 30 s); the worker itself
 never dies of it.
@@ -109,6 +111,8 @@ class PodWorker(TerminationMixin, StartOrderMixin):
         if await self._past_deadline(now):
             return None
         await self._report_before_sandbox()
+        if self.removed or self.pod.metadata.deletion_timestamp is not None:
+            return 0.0  # deleted (or gone) while the status was written: no start-up, terminate
         current: dict[str, CRIStatus] | None = None
         with anyio.CancelScope() as scope:
             self._starting = scope

@@ -8,7 +8,9 @@ removals (a condition that turns True loses its old reason and message) and is t
 through the apiserver (no patch to apply, no unknown-field walk). On a 409 Conflict the worker reads
 the pod again and derives the status anew (up to `WRITE_ATTEMPTS` times; then the Conflict is
 raised and the sync is retried with back-off); a pod that is gone (or replaced by one with another
-UID) marks the worker removed.
+UID) marks the worker removed. An answer never replaces a copy the watch delivered while the call
+was under way: that copy may be newer (e.g. carry the deletionTimestamp of a DELETE whose event
+overtook the answer), and an older one is corrected by the next event or conflict.
 
 `_report_before_sandbox()` writes the status a pod has while it has no ready sandbox, before one
 is created (upstream's kubelet reports before it starts anything): on first sight Pending,
@@ -139,12 +141,11 @@ class StatusMixin(ProbesMixin, SandboxMixin):
         """Write `build()` (derived from `self.pod`) unless unchanged; see the module docstring."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             status = build()
-            if status == self.pod.status:
+            sent = self.pod
+            if status == sent.status:
                 return
             try:
-                updated = await self.ctx.client.update_status(
-                    msgspec.structs.replace(self.pod, status=status)
-                )
+                updated = await self.ctx.client.update_status(msgspec.structs.replace(sent, status=status))
             except NotFound:
                 self.removed = True
                 return
@@ -154,22 +155,28 @@ class StatusMixin(ProbesMixin, SandboxMixin):
                 if not await self._reread():
                     return
                 continue
-            if updated.metadata.uid == self.uid:
-                self.pod = updated
+            self._adopt(sent, updated)
             return
 
     async def _reread(self) -> bool:
         """The latest stored copy of this pod into `self.pod`; False (and removed) if it is gone."""
-        meta = self.pod.metadata
+        asked = self.pod
         try:
-            fresh = await self.ctx.client.get(Pod, meta.name, meta.namespace)
+            fresh = await self.ctx.client.get(Pod, asked.metadata.name, asked.metadata.namespace)
         except NotFound:
             fresh = None
         if fresh is None or fresh.metadata.uid != self.uid:
             self.removed = True
             return False
-        self.pod = fresh
+        self._adopt(asked, fresh)
         return True
+
+    def _adopt(self, before: Pod, answer: Pod) -> None:
+        """Take an API answer as the worker's copy, unless a newer copy came from the watch while
+        the call was under way (`update()` replaced `before`): the answer may then predate it (a
+        DELETE's event can overtake the answer to a status write) and would undo the deletion."""
+        if self.pod is before and answer.metadata.uid == self.uid:
+            self.pod = answer
 
     async def _write_terminal(self, phase: str, reason: str, message: str) -> None:
         current = await self.observe()

@@ -1,18 +1,21 @@
 """A one-process cluster for kubelet tests: memory store, apiserver, informers, fake runtime and
 one or more kubelets (node N has InternalIP `fake_node_ip(N)`, 172.18.0.N+1), all on one FakeClock. `until(cond)` runs tasks and jumps the clock to the
-next sleeper whenever everything is idle, so minutes of kubelet time take milliseconds."""
+next sleeper whenever everything is idle, so minutes of kubelet time take milliseconds.
+`cluster.client.answer_late(seconds)` delays the answer of the next status write (committed at
+once) by `seconds` on the clock: a watch event of a later write then reaches the kubelet first."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import anyio
 import anyio.abc
 
 from kubelite.api.core import Container, Event, Pod, PodSpec
-from kubelite.api.meta import ObjectMeta
+from kubelite.api.meta import Object, ObjectMeta
 from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
 from kubelite.clock import FakeClock
@@ -24,6 +27,25 @@ from kubelite.kubelet.prober import FakeNetworkProber, NetworkProber
 from kubelite.store.memory import MemoryStorage
 
 IMAGE = "busybox:1.36"
+T = TypeVar("T", bound=Object)
+
+
+class LateClient(InProcessClient):
+    """An in-process client whose next status-write answers can be made to arrive late."""
+
+    def __init__(self, server: APIServer, clock: FakeClock) -> None:
+        super().__init__(server)
+        self._clock = clock
+        self._late: list[float] = []
+
+    def answer_late(self, seconds: float, times: int = 1) -> None:
+        self._late.extend([seconds] * times)
+
+    async def update_status(self, obj: T) -> T:
+        updated = await super().update_status(obj)
+        if self._late:
+            await self._clock.sleep(self._late.pop(0))
+        return updated
 
 
 def make_pod(
@@ -49,7 +71,7 @@ def make_pod(
 @dataclass
 class Cluster:
     clock: FakeClock
-    client: InProcessClient
+    client: LateClient
     factory: SharedInformerFactory
     images: FakeImageService
     network: PodNetwork
@@ -138,7 +160,7 @@ async def cluster(
     async with MemoryStorage(history=10_000) as storage:
         server = APIServer(storage, clock=clock)
         await server.bootstrap()
-        client = InProcessClient(server)
+        client = LateClient(server, clock)
         factory = SharedInformerFactory(client, clock=clock, detect_mutation=True)
         dispatcher = PodDispatcher(factory)
         factory.informer(Event)
