@@ -15,10 +15,14 @@ Outcomes:
 The kind's `delete_warnings` for the options join the request's warnings (once per request, so a
 collection DELETE repeats none), whatever the outcome. Mismatched `preconditions` (uid,
 resourceVersion) → 409; both `orphanDependents` and `propagationPolicy` → 422; a kind's own refusal
-(a built-in namespace) → 403. Rejections leave the store unchanged.
+(a built-in namespace) → 403. Rejections leave the store unchanged. A dry run is asked for by the
+request (`?dryRun=All`) or by the options (`dryRun: [All]` in the body, as client-go and so
+`kubectl delete|drain --dry-run=server` send it); any other `dryRun` value is a 422.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from kubelite.api.errors import STALE_OBJECT, Conflict, NotFound, conflict, not_found
 from kubelite.api.meta import DeleteOptions, Object, Status, StatusDetails
@@ -26,7 +30,7 @@ from kubelite.api.registry import ResourceInfo
 from kubelite.apiserver.codec import encode, to_typed
 from kubelite.apiserver.context import RequestContext
 from kubelite.apiserver.core import ServerCore, render
-from kubelite.apiserver.deletion import Outcome, delete_request, plan_delete
+from kubelite.apiserver.deletion import Outcome, delete_request, dry_run_requested, plan_delete
 from kubelite.store.interface import KeyNotFoundError, Record, RevisionMismatchError
 
 
@@ -45,6 +49,8 @@ async def delete(
     ctx: RequestContext,
 ) -> Object | Status:
     opts = decode_options(options, ctx)
+    if dry_run_requested(opts) and not ctx.dry_run:
+        ctx = dataclasses.replace(ctx, dry_run=True)  # shares the warnings list with the caller's
     request = delete_request(opts, core.clock.now(), core.settings.default_grace_period_seconds)
     namespace = core.request_namespace(info, namespace)
     strategy = core.strategy(info)

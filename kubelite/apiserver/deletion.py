@@ -36,10 +36,12 @@ from dataclasses import dataclass
 
 from kubelite.api.errors import invalid, invalid_error, not_supported
 from kubelite.api.meta import DeleteOptions, Object, ObjectMeta
+from kubelite.api.validation.fields import shown
 from kubelite.apiserver.strategies import Strategy
 from kubelite.clock import parse_rfc3339, rfc3339
 
 POLICIES = ("Background", "Foreground", "Orphan")
+DRY_RUN_VALUES = ("All",)
 ORPHAN = "orphan"
 FOREGROUND = "foregroundDeletion"
 
@@ -67,6 +69,15 @@ def delete_request(opts: DeleteOptions, now: float, default_grace: int) -> Delet
     if grace is not None and grace < 0:
         grace = 1
     return DeleteRequest(now=now, grace=grace, policy=_policy(opts), default_grace=default_grace)
+
+
+def dry_run_requested(opts: DeleteOptions) -> bool:
+    """Whether the options themselves ask for a dry run (`dryRun: [All]`, as client-go sends it
+    in the DELETE body); any other value is a 422 (upstream `ValidateDryRun`)."""
+    if any(value not in DRY_RUN_VALUES for value in opts.dry_run):
+        err = not_supported(shown(opts.dry_run), "dryRun", DRY_RUN_VALUES)
+        raise invalid_error("meta.k8s.io", "DeleteOptions", "", [err])
+    return bool(opts.dry_run)
 
 
 def _policy(opts: DeleteOptions) -> str | None:
