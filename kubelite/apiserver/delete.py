@@ -17,7 +17,8 @@ collection DELETE repeats none), whatever the outcome. Mismatched `preconditions
 resourceVersion) → 409; both `orphanDependents` and `propagationPolicy` → 422; a kind's own refusal
 (a built-in namespace) → 403. Rejections leave the store unchanged. A dry run is asked for by the
 request (`?dryRun=All`) or by the options (`dryRun: [All]` in the body, as client-go and so
-`kubectl delete|drain --dry-run=server` send it); any other `dryRun` value is a 422.
+`kubectl delete|drain --dry-run=server` send it); any other `dryRun` value is a 422 unless the
+request is a dry run already (an eviction's, whose `deleteOptions.dryRun` may hold any value).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ async def delete(
     ctx: RequestContext,
 ) -> Object | Status:
     opts = decode_options(options, ctx)
-    if dry_run_requested(opts) and not ctx.dry_run:
+    if not ctx.dry_run and dry_run_requested(opts):
         ctx = dataclasses.replace(ctx, dry_run=True)  # shares the warnings list with the caller's
     request = delete_request(opts, core.clock.now(), core.settings.default_grace_period_seconds)
     namespace = core.request_namespace(info, namespace)

@@ -1,8 +1,9 @@
 """`pods/eviction`: the Eviction API, honouring PodDisruptionBudgets (NODE-15; upstream
 `pkg/registry/core/pod/storage/eviction.go`).
 
-The body is a policy/v1 or policy/v1beta1 Eviction (another apiVersion or kind → 400; a name or
-namespace other than the URL's → 400; bad `deleteOptions` → 422). A `dryRun` on the request and one
+The body is a policy/v1 or policy/v1beta1 Eviction (another apiVersion or kind → 400; a name other
+than the URL's, a missing one included, → 400 as upstream; a namespace other than the URL's → 400;
+bad `deleteOptions` → 422). A `dryRun` on the request and one
 in `deleteOptions` must agree (else 500, reason Unknown, "Non-matching dry-run options …"; any
 non-empty `deleteOptions.dryRun` makes a dry run, as upstream's `IsDryRun`); a dry run checks
 everything and writes nothing. An eviction is a create (on `pods/eviction`), so upstream's
@@ -85,7 +86,7 @@ def _decode(body: object, name: str, namespace: str, ctx: RequestContext) -> Evi
     eviction = to_typed(Eviction, "Eviction", "policy/v1", body, ctx.warnings, ctx.strict)
     if eviction.api_version not in VERSIONS:
         raise BadRequest(f'no kind "Eviction" is registered for version "{eviction.api_version}"')
-    if eviction.metadata.name and eviction.metadata.name != name:
+    if eviction.metadata.name != name:
         raise BadRequest("name in URL does not match name in Eviction object")
     if eviction.metadata.namespace and eviction.metadata.namespace != namespace:
         raise BadRequest(NAMESPACE_MISMATCH)
