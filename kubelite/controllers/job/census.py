@@ -8,7 +8,9 @@
   index below `completions`; a failure that the `podFailurePolicy` ignores is not new;
 - `succeeded` / `failed`: what the status will say once every known finish is counted: the
   stored counts + the uncounted UIDs + the new ones (Indexed: `succeeded` is the number of
-  distinct succeeded indexes, `succeeded_indexes`). Neither ever goes below the stored count.
+  distinct succeeded indexes below `completions`, `succeeded_indexes`, as upstream recounts
+  it). Neither ever goes below the stored count, except an Indexed `succeeded` when
+  `completions` is scaled down past succeeded indexes (elastic Indexed Jobs): those are dropped.
 - `terminating_indexes`: the completion indexes of the terminating pods (Indexed Jobs);
 - with `backoffLimitPerIndex` (`perindex`): `failed_indexes` (stored and new) and `held`, the
   failed pod per index whose finalizer waits for its replacement.
@@ -100,7 +102,7 @@ def take_census(job: Job, pods: Sequence[Pod], expected_removals: Collection[str
         ready=sum(1 for pod in active if is_ready(pod)),
         new_succeeded=new_succeeded,
         new_failed=new_failed,
-        succeeded=max(len(indexes), job.status.succeeded) if is_indexed(job) else succeeded,
+        succeeded=len(indexes) if is_indexed(job) else succeeded,
         failed=job.status.failed + len(failed) + len(new_failed),
         succeeded_indexes=frozenset(indexes),
         failed_indexes=frozenset(failed_indexes),

@@ -171,7 +171,7 @@ class JobSync:
             status = msgspec.structs.replace(
                 status,
                 completed_indexes=format_intervals(indexes),
-                succeeded=max(len(indexes), status.succeeded),
+                succeeded=len(indexes),
             )
         if has_per_index(self.job):
             failed = format_intervals(self.census.failed_indexes)

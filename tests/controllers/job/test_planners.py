@@ -113,6 +113,18 @@ def test_job6_lowest_pending_indexes_first_skipping_succeeded_and_active() -> No
     assert plan.indexes == (4, 5) and plan.create == 2
 
 
+def test_job6_succeeded_counts_only_indexes_below_completions_after_a_scale_down() -> None:
+    """JOB-6: "2,3" succeeded of 4, scaled to 2: succeeded is 0, so indexes 0 and 1 still run
+    (nothing deleted) and index 0's lost pod is replaced."""
+    status = JobStatus(completed_indexes="2,3", succeeded=2)
+    job = a_job(completions=2, parallelism=2, indexed=True, status=status)
+    pods = [a_pod("one", index=1)]
+    census = take_census(job, pods, ())
+    assert (census.succeeded, census.succeeded_indexes) == (0, frozenset())
+    plan = plan_manage(job, census, 0.0, T0)
+    assert (plan.delete, plan.indexes) == ((), (0,))
+
+
 def test_job6_duplicates_and_out_of_range_indexes_are_deleted_first() -> None:
     job = a_job(completions=3, parallelism=3, indexed=True)
     pods = [
