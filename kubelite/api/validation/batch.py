@@ -2,7 +2,8 @@
 
 Create: a DNS-1123 subdomain name of at most 63 characters (it becomes a label value on the pods);
 `parallelism`, `completions`, `activeDeadlineSeconds`, `backoffLimit`, `ttlSecondsAfterFinished`,
-`backoffLimitPerIndex`, `maxFailedIndexes` ≥ 0; `managedBy` a domain-prefixed path (`acme.io/foo`)
+`backoffLimitPerIndex`, `maxFailedIndexes` ≥ 0 and within Go's int32 (`activeDeadlineSeconds`:
+int64); `managedBy` a domain-prefixed path (`acme.io/foo`)
 of at most 63 characters; `completionMode` NonIndexed or Indexed, Indexed needing `completions`
 (≤ 100000, and `parallelism` ≤ 100000; `maxFailedIndexes` ≤ completions and ≤ 100000) and a name
 that still makes DNS labels as `<name>-<index>`; per-index fields only in Indexed mode; a template whose
@@ -38,7 +39,7 @@ from kubelite.api.defaults.batch import (
 )
 from kubelite.api.errors import FieldError, invalid, not_supported, required, too_long
 from kubelite.api.validation import names
-from kubelite.api.validation.fields import immutable, nonnegative, shown
+from kubelite.api.validation.fields import immutable, in_go_range, nonnegative, shown
 from kubelite.api.validation.jobpolicy import validate_pod_failure_policy
 from kubelite.api.validation.objectmeta import validate_object_meta
 from kubelite.api.validation.podspec import validate_pod_template
@@ -87,7 +88,8 @@ def _spec(spec: JobSpec) -> list[FieldError]:
         ("backoffLimitPerIndex", spec.backoff_limit_per_index),
         ("maxFailedIndexes", spec.max_failed_indexes),
     ):
-        errors += nonnegative(value, f"spec.{field}")
+        bits = 64 if field == "activeDeadlineSeconds" else 32
+        errors += nonnegative(value, f"spec.{field}") + in_go_range(value, f"spec.{field}", bits)
     if spec.max_failed_indexes is not None and spec.backoff_limit_per_index is None:
         errors.append(required("spec.backoffLimitPerIndex", "when maxFailedIndexes is specified"))
     errors += _managed_by(spec.managed_by, "spec.managedBy")

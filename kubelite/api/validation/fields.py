@@ -6,6 +6,9 @@
 - `nonnegative`, `immutable`, `not_found`, `messages` build the errors Kubernetes builds with
   `ValidateNonnegativeField`, `ValidateImmutableField`, `field.NotFound` and "one `Invalid` per
   problem".
+- `in_go_range(value, path, bits)`: a number a Go `int32`/`int64` field could not hold (such a
+  request never reaches upstream's validation: its decoder refuses it) is `Invalid`, "must be less
+  than or equal to 2147483647" (or "greater than or equal to" the minimum).
 - `go_strings` renders a list of strings as Go's `%#v` does (`[]string{"a", "b"}`).
 
 Pure functions; nothing here keeps state.
@@ -48,6 +51,15 @@ def shown(value: Any) -> Any:
 def messages(value: Any, path: str, problems: Iterable[str]) -> list[FieldError]:
     """One `Invalid` error per problem reported by a `names.is_*` check."""
     return [invalid(shown(value), path, problem) for problem in problems]
+
+
+def in_go_range(value: int | None, path: str, bits: int = 32) -> list[FieldError]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    if value is None or low <= value <= high:
+        return []
+    if value > high:
+        return [invalid(value, path, f"must be less than or equal to {high}")]
+    return [invalid(value, path, f"must be greater than or equal to {low}")]
 
 
 def nonnegative(value: int | None, path: str) -> list[FieldError]:

@@ -5,7 +5,7 @@
   `onPodConditions`;
 - `onExitCodes`: operator `In` or `NotIn`; a `containerName`, when given, names one of the template's
   containers or init containers; 1 to 255 values, strictly ascending (each duplicate reported, and
-  "must be ordered" once), none of them 0 with `In`;
+  "must be ordered" once), each within Go's int32, none of them 0 with `In`;
 - `onPodConditions`: at most 20 patterns, each with a qualified-name `type` and a `status` of `True`,
   `False` or `Unknown` (defaulting fills `True`).
 
@@ -25,7 +25,7 @@ from kubelite.api.batch.job import (
 )
 from kubelite.api.errors import FieldError, duplicate, invalid, not_supported, required
 from kubelite.api.validation import names
-from kubelite.api.validation.fields import messages, shown
+from kubelite.api.validation.fields import in_go_range, messages, shown
 
 MAX_RULES = 20
 MAX_EXIT_CODE_VALUES = 255
@@ -108,6 +108,7 @@ def _values(requirement: PodFailurePolicyOnExitCodesRequirement, path: str) -> l
         errors.append(too_many(len(values), path, MAX_EXIT_CODE_VALUES))
     seen: set[int] = set()
     for j, value in enumerate(values):
+        errors += in_go_range(value, f"{path}[{j}]")
         if requirement.operator == "In" and value == 0:
             errors.append(invalid(value, f"{path}[{j}]", "must not be 0 for the In operator"))
         if value in seen:
