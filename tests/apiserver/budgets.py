@@ -1,5 +1,6 @@
 """Builders for eviction tests: running pods and PodDisruptionBudgets with a hand-set status (no
-disruption controller runs, so each test states the budget it evicts against)."""
+disruption controller runs, so each test states the budget it evicts against); a status no write
+may store (a negative `disruptionsAllowed`) goes straight into the store."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from kubelite.api.core import Pod
 from kubelite.api.policy import PodDisruptionBudget
 from kubelite.apiserver import APIServer
+from kubelite.apiserver.core import render
 
 from .conftest import pod
 
@@ -70,3 +72,14 @@ async def stored_pod(server: APIServer, name: str) -> Pod:
     found = await server.get(Pod, name, "default")
     assert isinstance(found, Pod)
     return found
+
+
+async def stored_with_allowed(
+    server: APIServer, pdb: PodDisruptionBudget, allowed: int
+) -> PodDisruptionBudget:
+    """`pdb` with `disruptionsAllowed` put straight into the store: a status write refuses a
+    negative one (422), but a status stored before that rule, or by another writer, may hold it."""
+    pdb.status.disruptions_allowed = allowed
+    key = (server.info(PodDisruptionBudget).qualified_plural, pdb.metadata.namespace, pdb.metadata.name)
+    await server.storage.update(key, render(pdb), expect_revision=int(pdb.metadata.resource_version))
+    return await stored_budget(server, pdb.metadata.name)

@@ -17,7 +17,7 @@ from kubelite.apiserver import APIServer
 from kubelite.apiserver.context import RequestContext
 from kubelite.clock import FakeClock, rfc3339
 
-from .budgets import MERGE, budget, eviction, running_pod, stored_budget, stored_pod
+from .budgets import MERGE, budget, eviction, running_pod, stored_budget, stored_pod, stored_with_allowed
 
 pytestmark = pytest.mark.anyio
 VIOLATION = "Cannot evict pod as it would violate the pod's disruption budget."
@@ -109,9 +109,10 @@ async def test_node15_stale_observed_generation_is_429_retry_after_10(server: AP
 
 
 async def test_node15_negative_disruptions_allowed_is_403(server: APIServer) -> None:
-    """NODE-15: a negative disruptionsAllowed → 403 Forbidden."""
+    """NODE-15: a negative disruptionsAllowed → 403 Forbidden. A status write cannot store one
+    (422), so it is put in the store directly, as a status stored before that rule would be."""
     await running_pod(server, "a")
-    pdb = await budget(server, allowed=-1)
+    pdb = await stored_with_allowed(server, await budget(server, allowed=1), -1)
     with pytest.raises(Forbidden) as refused:
         await server.evict("a", eviction("a"), "default")
     assert refused.value.status == Status(

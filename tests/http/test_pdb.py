@@ -11,7 +11,7 @@ import pytest
 
 from kubelite.api.core import Pod
 from kubelite.api.policy import PodDisruptionBudget
-from tests.apiserver.budgets import MERGE, budget, eviction, running_pod
+from tests.apiserver.budgets import MERGE, budget, eviction, running_pod, stored_with_allowed
 from tests.http.conftest import HTTPAPI, make_api
 from tests.http.kubectl import Kubectl, require_kubectl, write_kubeconfig
 
@@ -71,7 +71,7 @@ async def test_node15_stale_budget_429_carries_retry_after_10(api: HTTPAPI) -> N
 async def test_node15_negative_budget_403_and_two_budgets_500(api: HTTPAPI) -> None:
     server = api.server
     await running_pod(server, "a")
-    await budget(server, allowed=-1)
+    await stored_with_allowed(server, await budget(server, allowed=1), -1)
     code, status, _ = await post_eviction(api, "a", eviction("a"))
     assert (code, status["reason"], status["message"]) == (
         403,

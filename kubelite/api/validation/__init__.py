@@ -117,7 +117,9 @@ def _other_rules() -> dict[type[Object], _Rules]:
         EndpointSlice: _Rules(
             endpointslices.validate_endpoint_slice, endpointslices.validate_endpoint_slice_update
         ),
-        PodDisruptionBudget: _Rules(policy.validate_pod_disruption_budget),
+        PodDisruptionBudget: _Rules(
+            policy.validate_pod_disruption_budget, policy.validate_pod_disruption_budget_update
+        ),
         Eviction: _Rules(policy.validate_eviction, has_metadata_rules=False),
     }
 

@@ -3,7 +3,10 @@
 Lease: a DNS-1123 subdomain name; `leaseDurationSeconds` > 0; `leaseTransitions` ≥ 0.
 PodDisruptionBudget: a DNS-1123 subdomain name; `minAvailable` and `maxUnavailable` are exclusive
 (`minAvailable and maxUnavailable cannot be both set`), each a non-negative int or a percentage of
-at most 100%; a valid label selector; `unhealthyPodEvictionPolicy` IfHealthyBudget or AlwaysAllow.
+at most 100%; a valid label selector; `unhealthyPodEvictionPolicy` IfHealthyBudget or AlwaysAllow;
+a status write keeps `disruptionsAllowed`, `currentHealthy`, `desiredHealthy` and `expectedPods`
+non-negative (an eviction answers a negative `disruptionsAllowed` with 403, so only a status
+stored some other way can have one).
 The spec may change on update (policy/v1). Eviction: its delete options name a known propagation
 policy and do not also set `orphanDependents`. Pure functions.
 """
@@ -15,7 +18,7 @@ from kubelite.api.errors import FieldError, invalid, not_supported
 from kubelite.api.policy.eviction import Eviction
 from kubelite.api.policy.poddisruptionbudget import PodDisruptionBudget
 from kubelite.api.validation import names
-from kubelite.api.validation.fields import NEGATIVE, shown
+from kubelite.api.validation.fields import NEGATIVE, nonnegative, shown
 from kubelite.api.validation.objectmeta import validate_object_meta
 from kubelite.api.validation.selectors import validate_label_selector
 from kubelite.api.validation.workloads import int_or_percent_errors, percent_above_100
@@ -49,6 +52,23 @@ def validate_pod_disruption_budget(budget: PodDisruptionBudget) -> list[FieldErr
     if policy is not None and policy not in EVICTION_POLICIES:
         errors.append(not_supported(policy, "spec.unhealthyPodEvictionPolicy", EVICTION_POLICIES))
     return errors
+
+
+def validate_pod_disruption_budget_update(
+    new: PodDisruptionBudget, old: PodDisruptionBudget
+) -> list[FieldError]:
+    """A written status (a changed one: the main resource keeps the stored status) has
+    non-negative counters (upstream's policy/v1 `ValidatePodDisruptionBudgetStatusUpdate`)."""
+    if new.status == old.status:
+        return []
+    status = new.status
+    counters = (
+        ("disruptionsAllowed", status.disruptions_allowed),
+        ("currentHealthy", status.current_healthy),
+        ("desiredHealthy", status.desired_healthy),
+        ("expectedPods", status.expected_pods),
+    )
+    return [error for field, value in counters for error in nonnegative(value, f"status.{field}")]
 
 
 def validate_eviction(eviction: Eviction) -> list[FieldError]:
