@@ -3,9 +3,9 @@
 
 The body is a policy/v1 or policy/v1beta1 Eviction (another apiVersion or kind → 400; a name other
 than the URL's, a missing one included, → 400 as upstream; a namespace other than the URL's → 400;
-bad `deleteOptions` → 422). A `dryRun` on the request and one
-in `deleteOptions` must agree (else 500, reason Unknown, "Non-matching dry-run options …"; any
-non-empty `deleteOptions.dryRun` makes a dry run, as upstream's `IsDryRun`); a dry run checks
+bad `deleteOptions` → 422). A `dryRun` on the request and one in `deleteOptions` must agree (else
+500 "Non-matching dry-run options …" without a reason: upstream's `StatusReasonUnknown` is ""); any
+non-empty `deleteOptions.dryRun` makes a dry run, as upstream's `IsDryRun`; a dry run checks
 everything and writes nothing. An eviction is a create (on `pods/eviction`), so upstream's
 NamespaceLifecycle admission applies first: in a missing namespace it is a 404 for the namespace,
 in a terminating one a 403 with the `NamespaceTerminating` cause (kubectl drain then waits for a pod
@@ -109,7 +109,7 @@ def _delete_options(eviction: Eviction, ctx: RequestContext) -> DeleteOptions:
             f"[{' '.join(requested)}] and [{' '.join(options.dry_run)}]"
         )
         err = InternalError(message)
-        err.status = Status(status="Failure", message=message, reason="Unknown", code=500)
+        err.status = Status(status="Failure", message=message, code=500)  # StatusReasonUnknown is ""
         raise err
     return options
 
