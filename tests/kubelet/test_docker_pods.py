@@ -1,6 +1,7 @@
 """The kubelet on the real Docker backend (skipped without a daemon; CI requires one): a busybox pod
 really runs with kubelite's labels, a crashing container's restartCount grows, logs are readable,
-deletion stops and removes the containers, and two containers of one pod talk over 127.0.0.1;
+deletion stops and removes the containers (also when it lands while the pod is being started:
+KUB-12), and two containers of one pod talk over 127.0.0.1;
 resource limits are the containers' cgroup limits, and a memory hog is OOMKilled and restarted; an
 HTTP preStop hook reaches a host-network container.
 
@@ -331,3 +332,48 @@ async def test_config_map_secret_and_empty_dir_volumes_are_files_in_the_containe
                     break
         lines = [line async for line in node.kubelet.logs("default", "vols")]
         assert lines == ["hello-volume", "s3cret", "shared", "fast"]
+
+
+def _first_status(init: bool) -> Callable[[Pod | None], bool]:
+    def seen(pod: Pod | None) -> bool:
+        if pod is None:
+            return False
+        statuses = pod.status.init_container_statuses if init else pod.status.container_statuses
+        return bool(statuses) and (not init or statuses[0].state.running is not None)
+
+    return seen
+
+
+@pytest.mark.parametrize("init", [False, True], ids=["first-status", "init-container-running"])
+async def test_kub12_a_pod_deleted_while_docker_starts_it_is_stopped_and_removed(
+    docker_harness: object, tmp_path: Path, init: bool
+) -> None:
+    """KUB-12 on Docker: the DELETE lands as soon as the kubelet's first status (ContainerCreating,
+    while the sandbox and containers are being made) or while an init container runs; the start-up
+    ends, the terminal status is written with the deletionTimestamp, and the object and every
+    container of the pod go (a sandbox whose creation the DELETE cut short, left "created", is
+    removed by the kubelet's periodic cleanup once the worker has ended)."""
+    image = docker_harness.image  # type: ignore[attr-defined]
+    pod = _pod("racy", _main(image, "sleep", "3600"))
+    if init:
+        pod.spec.init_containers = [_main(image, "sleep", "3600", name="init")]
+    async with docker_node(docker_harness, tmp_path) as node:
+        seen: list[Pod] = []
+        node.factory.informer(Pod).add_event_handler(EventHandlers(on_update=lambda _, new: seen.append(new)))
+        created = await node.client.create(pod)
+        reached = _first_status(init)
+        await node.until(lambda: reached(node.pod("racy")))
+        await node.client.delete(Pod, "racy", "default")
+        await node.until(lambda: node.pod("racy") is None, within=20)
+        last = seen[-1]
+        assert last.metadata.deletion_timestamp is not None and last.status.phase == "Failed"
+        statuses = [*last.status.init_container_statuses, *last.status.container_statuses]
+        assert all(status.state.running is None for status in statuses)
+        with anyio.fail_after(30):
+            await node.kubelet.cleaned_up(created.metadata.uid)
+
+        async def nothing_left() -> bool:
+            return await _labelled(docker_harness, created.metadata.uid) == []
+
+        # a sandbox whose create was cut short (still "created") is the periodic cleanup's (2 s)
+        await docker_harness.eventually(nothing_left)  # type: ignore[attr-defined]
