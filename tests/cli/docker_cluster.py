@@ -57,7 +57,14 @@ class DockerCluster:
     disruptions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """Per pod name, the (status, reason, message) of a DisruptionTarget condition it was seen with."""
 
+    finished: dict[str, str] = field(default_factory=dict)
+    """Per Job name, the terminal condition (Complete or Failed) it was seen with."""
+
     def _saw(self, obj: object) -> None:
+        if isinstance(obj, Job):
+            for cond in obj.status.conditions:
+                if cond.type in ("Complete", "Failed") and cond.status == "True":
+                    self.finished[obj.metadata.name] = cond.type
         if isinstance(obj, Pod):
             for cond in obj.status.conditions:
                 if cond.type == "DisruptionTarget":

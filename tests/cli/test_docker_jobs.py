@@ -136,3 +136,42 @@ async def test_job7_job10_failing_container_fails_the_job_with_its_exit_code(
         assert terminated.container_id.startswith("docker://")
         logs = await cluster.run("logs", pod.metadata.name)
         assert logs.stdout == "failing\n"
+
+
+TTL = f"""\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: short-lived
+spec:
+  ttlSecondsAfterFinished: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: {TEST_IMAGE}
+        command: ["sh", "-c", "echo done"]
+"""
+
+
+async def test_job13_ttl_zero_deletes_the_finished_job_and_its_docker_pod(
+    docker_daemon: DockerDaemon, tmp_path: Path
+) -> None:
+    """JOB-13 on Docker: with ttlSecondsAfterFinished 0 the Job is deleted as soon as its pod's
+    container has exited 0 and the Job completed; the foreground deletion takes the pod with it, and
+    the pod's containers (sandbox and app) are no longer running."""
+    async with docker_cluster(tmp_path, docker_daemon) as cluster:
+        await cluster.run("apply", "-f", "-", stdin=TTL)
+        seen: dict[str, Pod] = {}
+
+        def gone() -> bool:
+            pods = cluster.pods(**{"job-name": "short-lived"})
+            seen.update((p.metadata.name, p) for p in pods)
+            return bool(seen) and not pods and _job(cluster, "short-lived") is None
+
+        await cluster.until(gone)
+        assert cluster.finished["short-lived"] == "Complete"
+        [pod] = seen.values()
+        assert set(await cluster.containers(pod)) <= {"exited"}
+        assert (await cluster.run("get", "jobs,pods", "-o", "name")).stdout == ""
