@@ -1,13 +1,16 @@
-"""A PodDisruptionBudget's status writes (NODE-16 counters; upstream policy/v1
-`ValidatePodDisruptionBudgetStatusUpdate`): the four counters cannot go negative (422, nothing
-stored); the rule looks at a changed status only, so a spec edit over an old stored status passes."""
+"""A PodDisruptionBudget's numbers at their bounds (NODE-16 counters; upstream policy/v1
+`ValidatePodDisruptionBudgetStatusUpdate`): the four status counters cannot go negative (422,
+nothing stored); the rule looks at a changed status only, so a spec edit over an old stored status
+passes. Integers past Go's int32 (which upstream's decoder refuses) are a 422 too, in the spec's
+IntOrString fields and in the counters."""
 
 from __future__ import annotations
 
 import pytest
 
 from kubelite.api.errors import Invalid
-from kubelite.api.policy import PodDisruptionBudget
+from kubelite.api.meta import LabelSelector, ObjectMeta
+from kubelite.api.policy import PodDisruptionBudget, PodDisruptionBudgetSpec
 from kubelite.apiserver import APIServer
 
 from .budgets import MERGE, budget, stored_budget, stored_with_allowed
@@ -56,3 +59,34 @@ async def test_node16_a_spec_edit_over_an_old_negative_status_passes(server: API
     edited = await server.patch(PodDisruptionBudget, "web", {"spec": {"minAvailable": 1}}, MERGE, "default")
     assert isinstance(edited, PodDisruptionBudget)
     assert (edited.metadata.generation, edited.status.disruptions_allowed) == (2, -1)
+
+
+INT32_MAX = 2_147_483_647
+TOO_BIG = f"must be less than or equal to {INT32_MAX}"
+
+
+@pytest.mark.parametrize("field", ["minAvailable", "maxUnavailable"])
+async def test_node16_an_integer_past_int32_in_the_spec_is_422(server: APIServer, field: str) -> None:
+    spec = PodDisruptionBudgetSpec(selector=LabelSelector(match_labels={"app": "web"}))
+    setattr(spec, "min_available" if field == "minAvailable" else "max_unavailable", INT32_MAX + 1)
+    body = PodDisruptionBudget(metadata=ObjectMeta(name="big", namespace="default"), spec=spec)
+    with pytest.raises(Invalid) as refused:
+        await server.create(PodDisruptionBudget, body, "default")
+    assert refused.value.message == (
+        f'PodDisruptionBudget.policy "big" is invalid: spec.{field}: Invalid value: {INT32_MAX + 1}: {TOO_BIG}'
+    )
+    spec = PodDisruptionBudgetSpec(
+        selector=LabelSelector(match_labels={"app": "web"}), min_available=INT32_MAX
+    )
+    body = PodDisruptionBudget(metadata=ObjectMeta(name="max", namespace="default"), spec=spec)
+    assert isinstance(await server.create(PodDisruptionBudget, body, "default"), PodDisruptionBudget)
+
+
+async def test_node16_a_counter_past_int32_is_422(server: APIServer) -> None:
+    before = await budget(server, allowed=1)
+    with pytest.raises(Invalid) as refused:
+        await _patch_status(server, {"expectedPods": INT32_MAX + 1})
+    assert [(c.field, c.message) for c in refused.value.causes] == [
+        ("status.expectedPods", f"Invalid value: {INT32_MAX + 1}: {TOO_BIG}")
+    ]
+    assert (await stored_budget(server)).metadata.resource_version == before.metadata.resource_version

@@ -4,9 +4,10 @@ Lease: a DNS-1123 subdomain name; `leaseDurationSeconds` > 0; `leaseTransitions`
 PodDisruptionBudget: a DNS-1123 subdomain name; `minAvailable` and `maxUnavailable` are exclusive
 (`minAvailable and maxUnavailable cannot be both set`), each a non-negative int or a percentage of
 at most 100%; a valid label selector; `unhealthyPodEvictionPolicy` IfHealthyBudget or AlwaysAllow;
+an integer `minAvailable`/`maxUnavailable` fits Go's int32 (the IntOrString upstream decodes);
 a status write keeps `disruptionsAllowed`, `currentHealthy`, `desiredHealthy` and `expectedPods`
-non-negative (an eviction answers a negative `disruptionsAllowed` with 403, so only a status
-stored some other way can have one).
+non-negative and within int32 (an eviction answers a negative `disruptionsAllowed` with 403, so
+only a status stored some other way can have one).
 The spec may change on update (policy/v1). Eviction: its delete options name a known propagation
 policy and do not also set `orphanDependents`. Pure functions.
 """
@@ -18,7 +19,7 @@ from kubelite.api.errors import FieldError, invalid, not_supported
 from kubelite.api.policy.eviction import Eviction
 from kubelite.api.policy.poddisruptionbudget import PodDisruptionBudget
 from kubelite.api.validation import names
-from kubelite.api.validation.fields import NEGATIVE, nonnegative, shown
+from kubelite.api.validation.fields import NEGATIVE, in_go_range, nonnegative, shown
 from kubelite.api.validation.objectmeta import validate_object_meta
 from kubelite.api.validation.selectors import validate_label_selector
 from kubelite.api.validation.workloads import int_or_percent_errors, percent_above_100
@@ -47,6 +48,7 @@ def validate_pod_disruption_budget(budget: PodDisruptionBudget) -> list[FieldErr
     for field, value in (("minAvailable", spec.min_available), ("maxUnavailable", spec.max_unavailable)):
         errors += int_or_percent_errors(value, f"spec.{field}")
         errors += percent_above_100(value, f"spec.{field}")
+        errors += in_go_range(value, f"spec.{field}") if isinstance(value, int) else []
     errors += validate_label_selector(spec.selector, "spec.selector")
     policy = spec.unhealthy_pod_eviction_policy
     if policy is not None and policy not in EVICTION_POLICIES:
@@ -68,7 +70,11 @@ def validate_pod_disruption_budget_update(
         ("desiredHealthy", status.desired_healthy),
         ("expectedPods", status.expected_pods),
     )
-    return [error for field, value in counters for error in nonnegative(value, f"status.{field}")]
+    return [
+        error
+        for field, value in counters
+        for error in nonnegative(value, f"status.{field}") + in_go_range(value, f"status.{field}")
+    ]
 
 
 def validate_eviction(eviction: Eviction) -> list[FieldError]:
