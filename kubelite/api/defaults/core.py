@@ -2,7 +2,8 @@
 
 - Service: `type: ClusterIP`, `sessionAffinity: None` (which drops `sessionAffinityConfig`;
   `ClientIP` affinity gets a 10800 s timeout), each port `protocol: TCP` and `targetPort = port`
-  when unset, `externalTrafficPolicy: Cluster` for externally reachable services,
+  when unset, `externalTrafficPolicy: Cluster` for externally reachable services (NodePort,
+  LoadBalancer, ClusterIP with `externalIPs`),
   `internalTrafficPolicy: Cluster` (ClusterIP, NodePort, LoadBalancer),
   `allocateLoadBalancerNodePorts: true` for LoadBalancer; `clusterIPs` mirrors a lone
   `clusterIP` and `clusterIP` the first of a lone `clusterIPs`; a `status.loadBalancer.ingress`
@@ -55,7 +56,9 @@ def default_service(svc: Service) -> None:
         port.protocol = port.protocol or "TCP"
         if port.target_port in (0, ""):
             port.target_port = port.port
-    externally_reachable = spec.type in ("NodePort", "LoadBalancer") or bool(spec.external_ips)
+    externally_reachable = spec.type in ("NodePort", "LoadBalancer") or (
+        spec.type == "ClusterIP" and bool(spec.external_ips)
+    )
     if externally_reachable and not spec.external_traffic_policy:
         spec.external_traffic_policy = "Cluster"
     if spec.internal_traffic_policy is None and spec.type in ("ClusterIP", "NodePort", "LoadBalancer"):

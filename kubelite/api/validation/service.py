@@ -178,7 +178,9 @@ def _cluster_ips(spec: ServiceSpec) -> list[FieldError]:
 
 def _traffic_and_load_balancer(spec: ServiceSpec) -> list[FieldError]:
     errors: list[FieldError] = []
-    accessible = spec.type in ("NodePort", "LoadBalancer") or bool(spec.external_ips)
+    accessible = spec.type in ("NodePort", "LoadBalancer") or (
+        spec.type == "ClusterIP" and bool(spec.external_ips)
+    )
     policy = spec.external_traffic_policy
     if policy and not accessible:
         detail = "may only be set for externally-accessible services"

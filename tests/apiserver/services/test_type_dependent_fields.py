@@ -139,3 +139,23 @@ async def test_leaving_node_port_keeps_a_traffic_policy_it_may_still_use(server:
     plain = await put(server, made)
     assert plain.spec.external_traffic_policy == "Local"
     assert plain.spec.ports[0].node_port == 0
+
+
+async def test_an_external_name_with_external_ips_is_not_externally_accessible(server: APIServer) -> None:
+    """Upstream's ExternallyAccessible: NodePort, LoadBalancer, or ClusterIP with externalIPs."""
+    named = service(
+        "a", "ExternalName", ports=[], external_name="db.example.com", external_ips=["192.0.2.10"]
+    )
+    made = await create(server, named)
+    assert made.spec.external_traffic_policy == ""
+    local = service(
+        "b", "ExternalName", ports=[], external_name="db.example.com", external_ips=["192.0.2.10"]
+    )
+    local.spec.external_traffic_policy = "Local"
+    with pytest.raises(Invalid) as caught:
+        await create(server, local)
+    assert caught.value.status.message == (
+        'Service "b" is invalid: spec.externalTrafficPolicy: Invalid value: "Local": '
+        "may only be set for externally-accessible services"
+    )
+    assert "b" not in await stored(server)
