@@ -7,6 +7,7 @@ import sys
 
 BENCHMARKS = (
     "api",
+    "endpoints",
     "events",
     "informer",
     "job",

@@ -6,7 +6,8 @@ Watches, on the manager's shared informers (no work in handlers beyond computing
 - Services: every add, update and delete enqueues the Service (`for_kind`);
 - Pods: an add or delete enqueues the Services of the pod's namespace whose selector matches its
   labels; an update enqueues the Services `services_to_update` names (both the Services a
-  relabelled pod left and the ones it joined; nothing for an update endpoints do not see);
+  relabelled pod left and the ones it joined; nothing for an update endpoints do not see); with a
+  `batch_period`, after that delay, so a burst of pod changes makes one sync;
 - Endpoints: a deleted one is enqueued (it is recreated for a live selector Service); once synced,
   every cached one is enqueued, so Endpoints left behind by a Service deleted while the controller
   was down are deleted (except leader-election records), as upstream's checkLeftoverEndpoints.
@@ -59,6 +60,9 @@ class EndpointsSettings:
     """Concurrent syncs (upstream `--concurrent-endpoint-syncs`, 5)."""
     capacity: int = MAX_CAPACITY
     """Most addresses one Endpoints object holds (EP-10; upstream 1000)."""
+    batch_period: float = 0.0
+    """Seconds a pod change waits before its Services sync, so a burst of changes makes one sync
+    (upstream `--endpoint-updates-batch-period`, 0: at once). Service changes sync at once."""
 
 
 class EndpointsController:
@@ -81,6 +85,7 @@ class EndpointsController:
         factory.informer(Service).add_event_handler(self._selectors.handlers())
         builder = manager.controller("endpoint", self, workers=self.settings.workers).for_kind(Service)
         self._enqueue = builder.controller.enqueue
+        self._queue = builder.controller.queue
         factory.informer(Pod).add_event_handler(self._pod_handlers())
         factory.informer(Endpoints).add_event_handler(self._endpoints_handlers())
 
@@ -144,8 +149,12 @@ class EndpointsController:
             )
 
     def _enqueue_services(self, namespace: str, names: set[str]) -> None:
+        period = self.settings.batch_period
         for name in sorted(names):
-            self._enqueue(Request(namespace, name))
+            if period > 0:
+                self._queue.add_after(Request(namespace, name), period)
+            else:
+                self._enqueue(Request(namespace, name))
 
     def _pod_handlers(self) -> EventHandlers[Pod]:
         def members(pod: Pod) -> None:

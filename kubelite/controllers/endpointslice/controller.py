@@ -3,7 +3,8 @@
     EndpointSliceController(manager, client, recorder)   # registers "endpointslice" on the manager
 
 Watches, on the manager's shared informers: Services (`for_kind`); Pods, mapped to the Services of
-their namespace whose selector matches (old and new labels, as the Endpoints controller); and
+their namespace whose selector matches (old and new labels, and the `batch_period`, as the
+Endpoints controller); and
 EndpointSlices managed by this controller: a slice someone else changed, created or deleted
 re-syncs its Service (`SliceTracker` tells those from this controller's own writes), as does a
 slice whose service-name or managed-by label moved. Slices are found through an index by Service.
@@ -56,6 +57,9 @@ class EndpointSliceSettings:
     """Concurrent syncs (upstream `--concurrent-service-endpoint-syncs`, 5)."""
     max_endpoints_per_slice: int = MAX_ENDPOINTS_PER_SLICE
     """Most endpoints in one slice (upstream `--max-endpoints-per-slice`, 100)."""
+    batch_period: float = 0.0
+    """Seconds a pod change waits before its Services sync, so a burst of changes makes one sync
+    (upstream `--endpointslice-updates-batch-period`, 0: at once). Service changes sync at once."""
 
 
 def _managed(endpoint_slice: EndpointSlice) -> bool:
@@ -92,6 +96,7 @@ class EndpointSliceController:
         factory.informer(Service).add_event_handler(self._selectors.handlers())
         builder = manager.controller("endpointslice", self, workers=self.settings.workers).for_kind(Service)
         self._enqueue = builder.controller.enqueue
+        self._queue = builder.controller.queue
         factory.informer(Pod).add_event_handler(self._pod_handlers())
         slices.add_event_handler(self._slice_handlers())
 
@@ -156,8 +161,12 @@ class EndpointSliceController:
             self._tracker.deleting(endpoint_slice)
 
     def _enqueue_services(self, namespace: str, names: set[str]) -> None:
+        period = self.settings.batch_period
         for name in sorted(names):
-            self._enqueue(Request(namespace, name))
+            if period > 0:
+                self._queue.add_after(Request(namespace, name), period)
+            else:
+                self._enqueue(Request(namespace, name))
 
     def _pod_handlers(self) -> EventHandlers[Pod]:
         def members(pod: Pod) -> None:

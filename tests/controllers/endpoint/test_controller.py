@@ -21,6 +21,7 @@ from kubelite.api.core import (
 from kubelite.api.meta import ObjectMeta
 from kubelite.apiserver import APIServer
 from kubelite.client import InProcessClient
+from kubelite.controllers.endpoint import EndpointsSettings
 from kubelite.store.batch import Batch
 from kubelite.store.interface import TransientStorageError
 from kubelite.store.memory import MemoryStorage
@@ -332,3 +333,21 @@ async def test_huge_label_sets_on_pods_and_services() -> None:
         await a.until(lambda: a.subsets_of() == [(["10.0.0.1"], [], [8080])])
         endpoints = a.endpoints.get("web", "default")
         assert endpoints is not None and endpoints.metadata.labels == svc.metadata.labels
+
+
+async def test_a_batch_period_turns_a_burst_of_pod_changes_into_one_sync() -> None:
+    """With `batch_period` (upstream's --endpoint-updates-batch-period), three readiness flips
+    within the period make one sync and one write, once the period has passed."""
+    settings = EndpointsSettings(batch_period=5)
+    async with MemoryStorage() as storage, alone(storage) as a, a.controller(settings=settings) as running:
+        await a.client.create(_web())
+        members = [await a.put_pod(pod(f"p{i}", f"10.0.0.{i}")) for i in range(3)]
+        await a.until(lambda: a.subsets_of() == [(["10.0.0.0", "10.0.0.1", "10.0.0.2"], [], [8080])])
+        syncs = await a.quiet(running)
+        before = a.clock.monotonic()
+        for member in members:
+            flipped = msgspec.structs.replace(member.status, conditions=[ready_condition(False)])
+            await a.set_status(member, flipped)
+        await a.until(lambda: a.subsets_of() == [([], ["10.0.0.0", "10.0.0.1", "10.0.0.2"], [8080])])
+        assert a.clock.monotonic() - before >= 5 - 1e-6  # float sums of clock steps are not exact
+        assert await a.quiet(running) == syncs + 1
