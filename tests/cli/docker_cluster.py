@@ -37,6 +37,8 @@ from kubelite.store.memory import MemoryStorage
 from tests.docker_support import TEST_IMAGE, DockerDaemon, DockerHarness
 from tests.http.kubectl import Kubectl, Result, require_kubectl, write_kubeconfig
 
+STOPPED = frozenset({"exited", "removing", "dead"})
+"""Docker states of a container that no longer runs."""
 WITHIN = 60.0
 """Bound on every wait: real containers on a machine shared by several suites."""
 RUNTIME = "docker"
@@ -93,6 +95,11 @@ class DockerCluster:
         wanted = [f"{docker_labels.RUNTIME}={RUNTIME}", f"{docker_labels.POD_UID}={pod.metadata.uid}"]
         rows = await self.docker.containers.list(all=True, filters=json.dumps({"label": wanted}))
         return sorted(row["State"] for row in rows)
+
+    async def stopped(self, pod: Pod) -> bool:
+        """Whether none of `pod`'s containers runs any more: each has exited, or the kubelet's
+        cleanup is already removing it (Docker's "removing", then "dead" if removal failed)."""
+        return set(await self.containers(pod)) <= STOPPED
 
     def pods(self, **labels: str) -> list[Pod]:
         """The pods carrying every given label, by name."""
