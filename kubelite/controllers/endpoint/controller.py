@@ -45,6 +45,7 @@ from kubelite.controllers.endpointutil.membership import (
     managed_selector,
     services_to_update,
 )
+from kubelite.controllers.endpointutil.podmemo import PodMemo
 from kubelite.controllers.endpointutil.triggertime import TriggerTimeTracker
 from kubelite.controllers.runtime import Manager, Request, Result
 from kubelite.informers import DeletedFinalStateUnknown, EventHandlers, unwrap
@@ -79,6 +80,7 @@ class EndpointsController:
         self._services = factory.lister(Service)
         self._endpoints = factory.lister(Endpoints)
         self._pods = ensure_pods_by_label(factory)
+        self._memo = PodMemo()
         self._selectors = ServiceSelectors()
         self._triggers = TriggerTimeTracker()
         self._stale = StaleEndpoints()
@@ -97,7 +99,7 @@ class EndpointsController:
         selector = managed_selector(service)
         if selector is None:
             return None
-        pods = selected_pods(self._pods, request.namespace, selector)
+        pods = selected_pods(self._pods, request.namespace, selector, self._memo)
         trigger_time = self._triggers.compute(service, pods)
         current = self._endpoints.get(request.name, request.namespace)
         if self._stale.is_stale(str(request), current):
@@ -165,7 +167,9 @@ class EndpointsController:
             self._enqueue_services(new.metadata.namespace, services_to_update(self._selectors, old, new))
 
         def delete(pod: Pod | DeletedFinalStateUnknown[Pod]) -> None:
-            members(unwrap(pod))
+            gone = unwrap(pod)
+            self._memo.forget(f"{gone.metadata.namespace}/{gone.metadata.name}")
+            members(gone)
 
         return EventHandlers(on_add=lambda pod, _initial: members(pod), on_update=update, on_delete=delete)
 

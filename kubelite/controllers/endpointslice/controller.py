@@ -42,6 +42,7 @@ from kubelite.controllers.endpointutil.membership import (
     managed_selector,
     services_to_update,
 )
+from kubelite.controllers.endpointutil.podmemo import PodMemo
 from kubelite.controllers.endpointutil.triggertime import TriggerTimeTracker
 from kubelite.controllers.runtime import Manager, Request, Result
 from kubelite.informers import DeletedFinalStateUnknown, EventHandlers, unwrap
@@ -87,6 +88,7 @@ class EndpointSliceController:
         self._services = factory.lister(Service)
         self._nodes = factory.lister(Node)
         self._pods = ensure_pods_by_label(factory)
+        self._memo = PodMemo()
         slices = factory.informer(EndpointSlice)
         slices.add_indexers({SLICES_BY_SERVICE: _by_service})
         self._slices = slices.indexer
@@ -110,7 +112,7 @@ class EndpointSliceController:
         selector = managed_selector(service)
         if selector is None:
             return None
-        pods = selected_pods(self._pods, request.namespace, selector)
+        pods = selected_pods(self._pods, request.namespace, selector, self._memo)
         existing = [
             s for s in self._slices.by_index(SLICES_BY_SERVICE, key) if s.metadata.deletion_timestamp is None
         ]
@@ -177,7 +179,9 @@ class EndpointSliceController:
             self._enqueue_services(new.metadata.namespace, services_to_update(self._selectors, old, new))
 
         def delete(pod: Pod | DeletedFinalStateUnknown[Pod]) -> None:
-            members(unwrap(pod))
+            gone = unwrap(pod)
+            self._memo.forget(f"{gone.metadata.namespace}/{gone.metadata.name}")
+            members(gone)
 
         return EventHandlers(on_add=lambda pod, _initial: members(pod), on_update=update, on_delete=delete)
 
