@@ -17,7 +17,8 @@ One sync, level-based:
    the Service (EP-1). Service without a selector, or ExternalName: nothing, its Endpoints are
    never touched (EP-1).
 2. Read the Service's pods from the label index, compute the trigger time, and plan the object
-   (`desired.plan_endpoints`); write it only when it differs (EP-9), creating or updating.
+   (`desired.plan_endpoints_of`, each pod's entries planned again only when the pod or the
+   Service's spec changed, `Contributions`); write it only when it differs (EP-9), creating or updating.
 3. A cache still showing the version this controller replaced (`stale`) makes the sync retry
    later rather than write over newer state; a Conflict or AlreadyExists (a cache behind another
    writer) raises and the sync is retried with back-off. Other write failures also record a
@@ -36,9 +37,11 @@ import structlog
 from kubelite.api.core import Endpoints, Pod, Service
 from kubelite.api.errors import AlreadyExists, APIError, Conflict, Forbidden, NotFound
 from kubelite.client import Client, EventRecorder
+from kubelite.controllers.endpoint.addresses import Entry, pod_entries
 from kubelite.controllers.endpoint.capacity import MAX_CAPACITY
-from kubelite.controllers.endpoint.desired import plan_endpoints
+from kubelite.controllers.endpoint.desired import plan_endpoints_of
 from kubelite.controllers.endpoint.stale import StaleEndpoints
+from kubelite.controllers.endpointutil.contributions import Contributions
 from kubelite.controllers.endpointutil.index import ensure_pods_by_label, selected_pods
 from kubelite.controllers.endpointutil.membership import (
     ServiceSelectors,
@@ -81,6 +84,7 @@ class EndpointsController:
         self._endpoints = factory.lister(Endpoints)
         self._pods = ensure_pods_by_label(factory)
         self._memo = PodMemo()
+        self._entries: Contributions[list[Entry]] = Contributions()
         self._selectors = ServiceSelectors()
         self._triggers = TriggerTimeTracker()
         self._stale = StaleEndpoints()
@@ -105,7 +109,8 @@ class EndpointsController:
         if self._stale.is_stale(str(request), current):
             log.debug("endpoints_cache_stale", key=str(request))
             return Result(requeue=True)
-        desired = plan_endpoints(service, pods, current, trigger_time, self.settings.capacity)
+        entries = [entry for each in self._entries.of(service, pods, pod_entries) for entry in each]
+        desired = plan_endpoints_of(service, entries, current, trigger_time, self.settings.capacity)
         if desired is not None:
             await self._write(request, service, desired, current)
         return None
@@ -114,6 +119,7 @@ class EndpointsController:
         with contextlib.suppress(NotFound):
             await self._client.delete(Endpoints, request.name, request.namespace)
         self._triggers.forget(request.namespace, request.name)
+        self._entries.forget(request.namespace, request.name)
         self._stale.forget(str(request))
 
     async def _write(

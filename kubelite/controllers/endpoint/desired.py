@@ -1,6 +1,7 @@
 """The Endpoints object a Service should have, and whether the stored one already is it. Pure.
 
-`plan_endpoints(service, pods, current, trigger_time)` returns the object to create (when
+`plan_endpoints(service, pods, current, trigger_time)` (or `plan_endpoints_of` with the pods'
+entries already computed) returns the object to create (when
 `current` is None) or to update, or None when `current` is already right (EP-9: nothing is
 written unless the subsets, the labels or the over-capacity mark differ):
 - subsets: the entries of `addresses` repacked (EP-6) and truncated to 1000 (EP-10);
@@ -21,7 +22,7 @@ import msgspec
 
 from kubelite.api.core import Endpoints, EndpointSubset, Pod, Service
 from kubelite.api.meta import ObjectMeta
-from kubelite.controllers.endpoint.addresses import endpoint_entries
+from kubelite.controllers.endpoint.addresses import Entry, endpoint_entries
 from kubelite.controllers.endpoint.capacity import MAX_CAPACITY, OVER_CAPACITY, TRUNCATED, truncate
 from kubelite.controllers.endpoint.repack import repack
 from kubelite.controllers.endpointutil.pods import is_service_ip_set
@@ -68,7 +69,18 @@ def plan_endpoints(
     trigger_time: str | None,
     capacity: int = MAX_CAPACITY,
 ) -> Endpoints | None:
-    subsets, truncated = desired_subsets(service, pods, capacity)
+    return plan_endpoints_of(service, endpoint_entries(service, pods), current, trigger_time, capacity)
+
+
+def plan_endpoints_of(
+    service: Service,
+    entries: Iterable[Entry],
+    current: Endpoints | None,
+    trigger_time: str | None,
+    capacity: int = MAX_CAPACITY,
+) -> Endpoints | None:
+    """`plan_endpoints` from the pods' entries (`addresses.pod_entries`), already computed."""
+    subsets, truncated = truncate(repack(entries), capacity)
     labels = desired_labels(service)
     if current is not None and up_to_date(current, subsets, labels, truncated):
         return None

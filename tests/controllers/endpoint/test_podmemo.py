@@ -1,5 +1,5 @@
-"""The pods both endpoints controllers keep decoded between syncs (`PodMemo`) are never served
-stale: a changed pod, a pod deleted and recreated under the same name, and a Service whose ports
+"""The pods both endpoints controllers keep decoded between syncs (`PodMemo`), and the entries the
+Endpoints controller keeps per pod (`Contributions`), are never served stale: a changed pod, a pod deleted and recreated under the same name, and a Service whose ports
 change are all reflected, in the Endpoints (EP-2, EP-3, EP-4, EP-5) and in the slices (EP-11)."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import pytest
 from kubelite.api.core import ContainerPort, Endpoints, Node, Pod, Service, ServicePort
 from kubelite.api.discovery import EndpointSlice
 from kubelite.api.meta import DeleteOptions, ObjectMeta
+from kubelite.controllers.endpoint.addresses import Entry, pod_entries
+from kubelite.controllers.endpointutil.contributions import Contributions
 from kubelite.controllers.endpointutil.podmemo import PodMemo
 from kubelite.store.memory import MemoryStorage
 
@@ -32,6 +34,29 @@ def test_the_memo_reuses_only_a_pod_decoded_from_equal_bytes() -> None:
     memo.forget("default/a")
     memo.forget("default/missing")
     assert len(memo) == 0
+
+
+def test_contributions_are_reused_only_for_the_same_pod_object_and_an_equal_spec() -> None:
+    """EP-3/EP-5: a pod object seen before keeps its entries; a new object of the same pod (changed
+    or recreated) and any change to the Service's spec are planned again."""
+    entries: Contributions[list[Entry]] = Contributions()
+    svc, first = _web(), pod("a", "10.0.0.1", ports=_named(8080))
+    [before] = entries.of(svc, [first], pod_entries)
+    assert [e.port.port for e in before if e.port] == [8080]
+    assert entries.of(_web(), [first], pod_entries)[0] is before
+    flipped = pod("a", "10.0.0.1", ports=_named(8080), ready=False)
+    assert [e.ready for e in entries.of(svc, [flipped], pod_entries)[0]] == [False]
+    moved = _web()
+    moved.spec.ports = [ServicePort(name="http", port=80, target_port=7070)]
+    assert [e.port.port for e in entries.of(moved, [flipped], pod_entries)[0] if e.port] == [7070]
+    again = pod("a", "10.0.0.7", ports=_named(8080), uid="uid-a2")
+    [after] = entries.of(moved, [again], pod_entries)
+    assert [(e.address.ip, e.address.target_ref.uid if e.address.target_ref else "") for e in after] == [
+        ("10.0.0.7", "uid-a2")
+    ]
+    assert entries.of(moved, [], pod_entries) == []
+    entries.forget("default", "web")
+    assert entries.of(moved, [again], pod_entries)[0] is not after
 
 
 def _web() -> Service:
