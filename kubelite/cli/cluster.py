@@ -2,9 +2,9 @@
 
 Contract: `async with local_cluster(storage, nodes=N, clock=...) as cluster:` bootstraps the API
 server over `storage`, starts the scheduler, the node lifecycle, pod GC, the ReplicaSet,
-ReplicationController, Deployment, Job, disruption (PodDisruptionBudget), Endpoints and
-EndpointSlice controllers, the TTL-after-finished controller (finished Jobs), the garbage
-collector, the namespace controller and `N` fake nodes `node-1` … `node-N`
+ReplicationController, Deployment, Job, disruption (PodDisruptionBudget), Endpoints,
+EndpointSlice and EndpointSliceMirroring controllers, the TTL-after-finished controller
+(finished Jobs), the garbage collector, the namespace controller and `N` fake nodes `node-1` … `node-N`
 (`kubelite.kubelet.pool.FakeNodePool`: busybox is present, other images pull instantly), and
 yields a `LocalCluster` holding the client, the node pool and the metrics registry every component
 records into (controllers, workqueues, informers, events dropped; the server serves it at
@@ -37,6 +37,7 @@ from kubelite.controllers.endpoint import COMPONENT as ENDPOINT_COMPONENT
 from kubelite.controllers.endpoint import EndpointsController
 from kubelite.controllers.endpointslice import COMPONENT as SLICE_COMPONENT
 from kubelite.controllers.endpointslice import EndpointSliceController
+from kubelite.controllers.endpointslicemirroring import EndpointSliceMirroringController
 from kubelite.controllers.garbagecollector import GarbageCollector
 from kubelite.controllers.job import COMPONENT as JOB_COMPONENT
 from kubelite.controllers.job import JobController
@@ -122,6 +123,7 @@ async def local_cluster(
     EndpointsController(manager, client, endpoint_events)
     slice_events = events(SLICE_COMPONENT)
     EndpointSliceController(manager, client, slice_events)
+    EndpointSliceMirroringController(manager, client)
     scheduler_events = events("default-scheduler")  # run by the scheduler, as the pool runs its own
     node_informers = SharedInformerFactory(client, clock=clock)
     dispatcher = PodDispatcher(node_informers)

@@ -1,11 +1,14 @@
 """Fitting one port set's desired endpoints into that port set's existing slices with the fewest
 writes (EP-11; upstream's reconcileByPortMapping). Pure.
 
-`reconcile_port_map(service, existing, desired, ports, address_type, max_per_slice)` returns
-`(create, update, delete)`:
+`reconcile_port_map(owner, existing, desired, ports, address_type, max_per_slice)` returns
+`(create, update, delete)`; `owner` is a Service (its `slice_labels` and `new_slice`) or a
+`SliceMeta` (the labels, and annotations if they are managed too, every slice must carry, and how
+to make a new slice; the mirroring controller's Endpoints):
 1. each existing slice keeps the endpoints still desired (in their new version, in place) and
    drops the others; a slice that changed is updated, or deleted when nothing is left in it; a
-   slice whose only change is its labels is updated; the others are unchanged;
+   slice whose only change is its labels (or managed annotations) is updated; the others are
+   unchanged;
 2. endpoints not placed yet first fill the slices being updated anyway, fullest first;
 3. what is left goes, when it is less than a slice, into the unchanged slice it fills closest to
    full, else into new slices of at most `max_per_slice`.
@@ -14,6 +17,9 @@ being written when there is one. New endpoints are placed in key order (upstream
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import msgspec
 
@@ -25,13 +31,35 @@ from kubelite.controllers.endpointslice.slices import new_slice, slice_labels
 Plan = tuple[list[EndpointSlice], list[EndpointSlice], list[EndpointSlice]]
 
 
-def _with(endpoint_slice: EndpointSlice, endpoints: list[Endpoint], labels: dict[str, str]) -> EndpointSlice:
-    meta = msgspec.structs.replace(endpoint_slice.metadata, labels=labels)
+@dataclass(frozen=True)
+class SliceMeta:
+    labels: dict[str, str]
+    annotations: dict[str, str] | None
+    """None: annotations are not this planner's (left as they are)."""
+    new: Callable[[list[EndpointPort], str], EndpointSlice]
+    """A new empty slice for (ports, address type)."""
+
+    def differs(self, endpoint_slice: EndpointSlice) -> bool:
+        meta = endpoint_slice.metadata
+        return meta.labels != self.labels or (
+            self.annotations is not None and meta.annotations != self.annotations
+        )
+
+
+def service_slice_meta(service: Service) -> SliceMeta:
+    return SliceMeta(slice_labels(service), None, lambda ports, kind: new_slice(service, ports, kind))
+
+
+def _with(endpoint_slice: EndpointSlice, endpoints: list[Endpoint], labels: SliceMeta) -> EndpointSlice:
+    changes: dict[str, object] = {"labels": labels.labels}
+    if labels.annotations is not None:
+        changes["annotations"] = labels.annotations
+    meta = msgspec.structs.replace(endpoint_slice.metadata, **changes)
     return msgspec.structs.replace(endpoint_slice, metadata=meta, endpoints=endpoints)
 
 
 def _keep_desired(
-    existing: list[EndpointSlice], desired: dict[EndpointKey, Endpoint], labels: dict[str, str]
+    existing: list[EndpointSlice], desired: dict[EndpointKey, Endpoint], labels: SliceMeta
 ) -> tuple[list[EndpointSlice], dict[str, EndpointSlice], list[EndpointSlice]]:
     """Step 1: (unchanged, to update by name, to delete); placed endpoints leave `desired`."""
     unchanged: list[EndpointSlice] = []
@@ -49,7 +77,7 @@ def _keep_desired(
                 update[endpoint_slice.metadata.name] = _with(endpoint_slice, kept, labels)
             else:
                 delete.append(endpoint_slice)
-        elif endpoint_slice.metadata.labels != labels:
+        elif labels.differs(endpoint_slice):
             update[endpoint_slice.metadata.name] = _with(endpoint_slice, kept, labels)
         else:
             unchanged.append(endpoint_slice)
@@ -68,14 +96,14 @@ def _closest_to_full(slices: list[EndpointSlice], count: int, max_per_slice: int
 
 
 def reconcile_port_map(
-    service: Service,
+    owner: Service | SliceMeta,
     existing: list[EndpointSlice],
     desired: dict[EndpointKey, Endpoint],
     ports: list[EndpointPort],
     address_type: str,
     max_per_slice: int,
 ) -> Plan:
-    labels = slice_labels(service)
+    labels = owner if isinstance(owner, SliceMeta) else service_slice_meta(owner)
     wanted = dict(desired)
     unchanged, update, delete = _keep_desired(existing, wanted, labels)
     remaining = [wanted[key] for key in sorted(wanted)]
@@ -87,7 +115,7 @@ def reconcile_port_map(
         if len(remaining) < max_per_slice:
             target = _closest_to_full(unchanged, len(remaining), max_per_slice)
         if target is None:
-            fresh = new_slice(service, ports, address_type)
+            fresh = labels.new(ports, address_type)
             _fill(fresh.endpoints, remaining, max_per_slice)
             create.append(fresh)
             continue
