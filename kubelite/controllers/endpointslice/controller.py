@@ -33,6 +33,7 @@ from kubelite.api.discovery import EndpointSlice
 from kubelite.api.errors import APIError, Conflict, Forbidden, NotFound
 from kubelite.client import Client, EventRecorder
 from kubelite.controllers.endpointslice.endpoints import ZONE_LABEL
+from kubelite.controllers.endpointslice.handlers import slice_handlers
 from kubelite.controllers.endpointslice.plan import MAX_ENDPOINTS_PER_SLICE, SlicePlan, plan_slices
 from kubelite.controllers.endpointslice.slices import CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL
 from kubelite.controllers.endpointslice.tracker import SliceTracker, service_key
@@ -100,7 +101,7 @@ class EndpointSliceController:
         self._enqueue = builder.controller.enqueue
         self._queue = builder.controller.queue
         factory.informer(Pod).add_event_handler(self._pod_handlers())
-        slices.add_event_handler(self._slice_handlers())
+        slices.add_event_handler(slice_handlers(CONTROLLER_NAME, self._tracker, self._enqueue))
 
     async def reconcile(self, request: Request) -> Result | None:
         key = str(request)
@@ -184,31 +185,6 @@ class EndpointSliceController:
             members(gone)
 
         return EventHandlers(on_add=lambda pod, _initial: members(pod), on_update=update, on_delete=delete)
-
-    def _enqueue_slice(self, endpoint_slice: EndpointSlice) -> None:
-        name = endpoint_slice.metadata.labels.get(SERVICE_NAME_LABEL)
-        if name:
-            self._enqueue(Request(endpoint_slice.metadata.namespace, name))
-
-    def _slice_handlers(self) -> EventHandlers[EndpointSlice]:
-        def add(endpoint_slice: EndpointSlice, _initial: bool) -> None:
-            if _managed(endpoint_slice) and self._tracker.should_sync(endpoint_slice):
-                self._enqueue_slice(endpoint_slice)
-
-        def update(old: EndpointSlice, new: EndpointSlice) -> None:
-            moved = old.metadata.labels.get(SERVICE_NAME_LABEL) != new.metadata.labels.get(SERVICE_NAME_LABEL)
-            if moved or _managed(old) != _managed(new):
-                self._enqueue_slice(old)
-                self._enqueue_slice(new)
-            elif _managed(new) and self._tracker.should_sync(new):
-                self._enqueue_slice(new)
-
-        def delete(obj: EndpointSlice | DeletedFinalStateUnknown[EndpointSlice]) -> None:
-            endpoint_slice = unwrap(obj)
-            if _managed(endpoint_slice) and self._tracker.deleted(endpoint_slice):
-                self._enqueue_slice(endpoint_slice)
-
-        return EventHandlers(on_add=add, on_update=update, on_delete=delete)
 
 
 class SkippedPods(Exception):

@@ -27,6 +27,7 @@ from kubelite.api.core import Endpoints, Service
 from kubelite.api.discovery import EndpointSlice
 from kubelite.api.errors import NotFound
 from kubelite.client import Client
+from kubelite.controllers.endpointslice.handlers import slice_handlers
 from kubelite.controllers.endpointslice.plan import SlicePlan
 from kubelite.controllers.endpointslice.slices import MANAGED_BY_LABEL, SERVICE_NAME_LABEL
 from kubelite.controllers.endpointslice.tracker import SliceTracker, service_key
@@ -37,7 +38,6 @@ from kubelite.controllers.endpointslicemirroring.desired import (
 )
 from kubelite.controllers.endpointslicemirroring.plan import plan_mirror
 from kubelite.controllers.runtime import Manager, Request, Result
-from kubelite.informers import DeletedFinalStateUnknown, EventHandlers, unwrap
 
 SLICES_BY_ENDPOINTS = "endpointslicemirroring/endpoints"
 log = structlog.get_logger("kubelite.controllers.endpointslicemirroring")
@@ -81,7 +81,7 @@ class EndpointSliceMirroringController:
         builder = manager.controller("endpointslicemirroring", self, workers=self.settings.workers)
         builder.for_kind(Endpoints).watches(Service, _same_name)
         self._enqueue = builder.controller.enqueue
-        slices.add_event_handler(self._slice_handlers())
+        slices.add_event_handler(slice_handlers(CONTROLLER_NAME, self._tracker, self._enqueue))
 
     async def reconcile(self, request: Request) -> Result | None:
         key = str(request)
@@ -111,28 +111,3 @@ class EndpointSliceMirroringController:
             with contextlib.suppress(NotFound):
                 await self._client.delete(EndpointSlice, meta.name, meta.namespace)
             self._tracker.deleting(endpoint_slice)
-
-    def _enqueue_slice(self, endpoint_slice: EndpointSlice) -> None:
-        name = endpoint_slice.metadata.labels.get(SERVICE_NAME_LABEL)
-        if name:
-            self._enqueue(Request(endpoint_slice.metadata.namespace, name))
-
-    def _slice_handlers(self) -> EventHandlers[EndpointSlice]:
-        def add(endpoint_slice: EndpointSlice, _initial: bool) -> None:
-            if _managed(endpoint_slice) and self._tracker.should_sync(endpoint_slice):
-                self._enqueue_slice(endpoint_slice)
-
-        def update(old: EndpointSlice, new: EndpointSlice) -> None:
-            moved = old.metadata.labels.get(SERVICE_NAME_LABEL) != new.metadata.labels.get(SERVICE_NAME_LABEL)
-            if moved or _managed(old) != _managed(new):
-                self._enqueue_slice(old)
-                self._enqueue_slice(new)
-            elif _managed(new) and self._tracker.should_sync(new):
-                self._enqueue_slice(new)
-
-        def delete(obj: EndpointSlice | DeletedFinalStateUnknown[EndpointSlice]) -> None:
-            endpoint_slice = unwrap(obj)
-            if _managed(endpoint_slice) and self._tracker.deleted(endpoint_slice):
-                self._enqueue_slice(endpoint_slice)
-
-        return EventHandlers(on_add=add, on_update=update, on_delete=delete)
